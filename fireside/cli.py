@@ -1,0 +1,215 @@
+"""The `fireside` command: every operation an organization runs, with --help on each.
+
+Handlers are thin: they set Django up and call the same functions that pages, the API
+and background tasks use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fireside.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"fireside: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    call_command("createcachetable", verbosity=0)
+    if args.static:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return 0
+
+
+def _worker_command() -> list[str]:
+    if os.environ.get("REDIS_URL"):
+        return [sys.executable, "-m", "django", "rqworker", "default",
+                "--job-class", "django_tasks_rq.Job"]
+    return [sys.executable, "-m", "django", "db_worker", "--queue-name", "default",
+            "--interval", "0.5"]
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fireside.settings")
+    os.execv(sys.executable, _worker_command())
+    return 0  # pragma: no cover - execv does not return
+
+
+def server_command(host: str, port: int, workers: int) -> list[str]:
+    bin_dir = Path(sys.executable).parent
+    return [str(bin_dir / "gunicorn"), "fireside.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", "4",
+            "--access-logfile", "-", "--access-logformat", '%(h)s "%(r)s" %(s)s %(M)sms',
+            "--graceful-timeout", "5", "--timeout", "60"]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the web server and, unless told otherwise, a background worker beside it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fireside.settings")
+    children = [subprocess.Popen(server_command(args.host, args.port, args.workers))]
+    if not args.no_worker:
+        children.append(subprocess.Popen(_worker_command()))
+
+    def stop(signum: int, _frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"Fireside is serving on http://{args.host}:{args.port} (Ctrl-C stops it)",
+          file=sys.stderr, flush=True)
+    code = children[0].wait()
+    stop(signal.SIGTERM, None)
+    for child in children[1:]:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from fireside.demo import load_demo
+
+    logins = load_demo(stdout=sys.stdout)
+    print("\nDemo log-ins (also kept in", logins.path, "):")
+    for row in logins.rows:
+        print(f"  {row.role:<20} {row.email:<32} password: {row.password}")
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _setup()
+    import getpass
+
+    from fireside.errors import ActionError
+    from fireside.people.setup import create_admin
+
+    password = args.password or os.environ.get("FIRESIDE_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            return _fail("give --password, FIRESIDE_ADMIN_PASSWORD, or run on a terminal")
+        password = getpass.getpass("Password for the new admin: ")
+    try:
+        user = create_admin(email=args.email, handle=args.handle, display_name=args.name,
+                            password=password)
+    except ActionError as error:
+        return _fail(error.detail)
+    print(f"Created admin @{user.username} <{user.email}>.")
+    return 0
+
+
+def cmd_import_stackexchange(args: argparse.Namespace) -> int:
+    _setup()
+    from fireside.community.importers.stackexchange import ImportError_, import_dump
+
+    try:
+        report = import_dump(Path(args.dir), space_slug=args.space, space_name=args.space_name,
+                             progress=sys.stderr if sys.stderr.isatty() else None)
+    except ImportError_ as error:
+        return _fail(str(error))
+    print(report.summary())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fireside",
+        description="Fireside: the open-source home an organization gives its community.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("serve", help="serve the web app with a production server and a worker",
+                       description="Serve Fireside with gunicorn and run a background task "
+                       "worker beside it.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+                   help="web server processes (WEB_CONCURRENCY, default 2)")
+    p.add_argument("--no-worker", action="store_true", help="do not start a task worker")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run the background task worker",
+                       description="Run background tasks: the database queue by default, "
+                       "RQ on Redis when REDIS_URL is set.")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("migrate", help="create or update the database tables",
+                       description="Apply database migrations and create the cache table.")
+    p.add_argument("--static", action="store_true", help="also collect static files")
+    p.add_argument("-v", "--verbosity", type=int, default=1)
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="load the demo organization (safe to run twice)",
+                       description="Load the demo organization: staff, members, spaces and "
+                       "an imported Stack Exchange sample. A second run adds nothing.")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("createadmin", help="create an administrator account",
+                       description="Create an administrator who can log in at once.")
+    p.add_argument("--email", required=True)
+    p.add_argument("--handle", required=True)
+    p.add_argument("--name", default="", help="display name")
+    p.add_argument("--password", help="password (else FIRESIDE_ADMIN_PASSWORD, else a prompt)")
+    p.set_defaults(func=cmd_createadmin)
+
+    p = sub.add_parser("import", help="bring existing content home",
+                       description="Import content from other platforms.")
+    imports = p.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    q = imports.add_parser("stackexchange", help="import a Stack Exchange data dump into a space",
+                           description="Import a Stack Exchange dump (Posts.xml required; "
+                           "Users, Comments, Votes, Tags, Badges used when present) into a "
+                           "space. Re-running imports nothing twice.")
+    q.add_argument("dir", metavar="DIR", help="folder holding Posts.xml and the other files")
+    q.add_argument("--space", required=True, metavar="SLUG", help="the space to import into")
+    q.add_argument("--space-name", default=None, help="name for the space if it is created")
+    q.set_defaults(func=cmd_import_stackexchange)
+
+    _add_optional_commands(sub, imports)
+    return parser
+
+
+def _add_optional_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+                           imports: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Commands that other apps contribute, each through an `add_arguments(subparsers)`."""
+    try:
+        from fireside.signals import cli as signals_cli
+    except ImportError:
+        return
+    signals_cli.add_arguments(sub)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Handler = args.func
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

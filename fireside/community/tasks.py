@@ -1,0 +1,35 @@
+"""Background entry points for the community: ids in, work done by reloading them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from fireside.community.models import Notification
+
+
+@task()
+def email_notifications(notification_ids: list[int]) -> int:
+    """E-mail each notification to its recipient once; returns how many went out."""
+    notifications = (
+        Notification.objects.filter(id__in=notification_ids, emailed_at__isnull=True,
+                                    recipient__notify_by_email=True, recipient__is_active=True)
+        .exclude(recipient__email="")
+        .select_related("recipient", "actor", "thread", "post")
+    )
+    messages = []
+    sent_ids = []
+    for n in notifications:
+        context = {"n": n, "site_url": settings.SITE_URL,
+                   "organization": settings.ORGANIZATION_NAME}
+        subject = render_to_string("community/email/notification_subject.txt", context).strip()
+        body = render_to_string("community/email/notification.txt", context)
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [n.recipient.email]))
+        sent_ids.append(n.pk)
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+        Notification.objects.filter(id__in=sent_ids).update(emailed_at=timezone.now())
+    return len(messages)

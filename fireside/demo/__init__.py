@@ -1,0 +1,162 @@
+"""The demo organization: Ember Coffee Co., its staff, members, spaces and conversations.
+
+Everything is created through the same actions that pages and the API use. Loading is
+idempotent: each piece is looked up by a stable key first, so a second run adds nothing.
+Generated passwords are kept in DATA_DIR/demo-logins.txt and reused on later runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from fireside.community import actions
+from fireside.community.models import Post, Space, Thread, Visibility
+from fireside.demo.content import MEMBERS, SPACES, STAFF, THREADS
+from fireside.people.models import User
+from fireside.people.organization import set_organization
+from fireside.people.setup import create_staff
+
+ORGANIZATION = "Ember Coffee Co."
+VISION = ("Great coffee at home for everyone, made with the people who drink it: "
+          "we answer every question, build what our customers ask for and say thank you.")
+SAMPLE_DIR = Path(__file__).parent / "data" / "stackexchange-history-meta-sample"
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class Logins:
+    path: Path
+    rows: list[Login]
+
+
+def _password_book() -> tuple[Path, dict[str, str]]:
+    path = settings.DATA_DIR / "demo-logins.txt"
+    book: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 3:
+                book[parts[1]] = parts[2]
+    return path, book
+
+
+def _write_book(path: Path, rows: list[Login]) -> None:
+    path.write_text("".join(f"{r.role} {r.email} {r.password}\n" for r in rows))
+    path.chmod(0o600)
+
+
+def load_demo(stdout: TextIO | None = None) -> Logins:
+    def say(text: str) -> None:
+        if stdout is not None:
+            print(text, file=stdout)
+
+    set_organization(ORGANIZATION, VISION)
+    path, book = _password_book()
+    rows: list[Login] = []
+    people: dict[str, User] = {}
+    with transaction.atomic():
+        for person in STAFF:
+            user = User.objects.filter(username=person["handle"]).first()
+            password = book.get(person["email"]) or secrets.token_urlsafe(12)
+            if user is None:
+                user = create_staff(email=person["email"], handle=person["handle"],
+                                    display_name=person["name"], password=password,
+                                    role=person["role"], kind=person["kind"],
+                                    title=person["title"], superuser=person["role"] == "admin")
+                user.bio, user.expertise = person.get("bio", ""), person.get("expertise", [])
+                user.save(update_fields=["bio", "expertise"])
+                say(f"created {person['role'] or person['kind']} @{user.username}")
+            people[person["handle"]] = user
+            rows.append(Login(person["label"], person["email"], password))
+        for person in MEMBERS:
+            user = User.objects.filter(username=person["handle"]).first()
+            password = book.get(person["email"]) or secrets.token_urlsafe(12)
+            if user is None:
+                user = User(username=person["handle"], email=person["email"],
+                            display_name=person["name"], kind=person["kind"],
+                            title=person.get("title", ""), bio=person.get("bio", ""),
+                            interests=person.get("interests", []), email_verified=True)
+                user.set_password(password)
+                user.save()
+                say(f"created {person['kind']} @{user.username}")
+            people[person["handle"]] = user
+            if person.get("label"):
+                rows.append(Login(person["label"], person["email"], password))
+        spaces: dict[str, Space] = {}
+        for i, spec in enumerate(SPACES):
+            space, created = Space.objects.get_or_create(slug=spec["slug"], defaults={
+                "name": spec["name"], "purpose": spec["purpose"],
+                "description": spec.get("description", ""),
+                "visibility": spec.get("visibility", Visibility.PUBLIC),
+                "allowed_kinds": spec.get("allowed_kinds", []), "position": i,
+            })
+            if created:
+                space.moderators.set([people[h] for h in spec.get("moderators", [])])
+                say(f"created space {space.name}")
+            spaces[spec["slug"]] = space
+        _load_threads(people, spaces, say)
+    _write_book(path, rows)
+    _import_sample(say)
+    return Logins(path, rows)
+
+
+def _load_threads(people: dict[str, User], spaces: dict[str, Space], say: object) -> None:
+    now = timezone.now()
+    for spec in THREADS:
+        if Thread.objects.filter(external_source="demo", external_id=spec["key"]).exists():
+            continue
+        author = people[spec["author"]]
+        thread = actions.do_create_thread(author, spaces[spec["space"]], title=spec["title"],
+                                          body=spec["body"], kind=spec.get("kind", "discussion"),
+                                          tags=spec.get("tags", []))
+        age = timedelta(hours=spec.get("hours_ago", 24))
+        started = now - age
+        Thread.objects.filter(pk=thread.pk).update(external_source="demo",
+                                                   external_id=spec["key"], created_at=started)
+        Post.objects.filter(thread=thread, is_opening=True).update(created_at=started)
+        last = started
+        posts: list[Post] = []
+        for n, reply in enumerate(spec.get("replies", [])):
+            post = actions.do_reply(people[reply["author"]], thread, body=reply["body"])
+            last = started + timedelta(minutes=reply.get("minutes", 30 * (n + 1)))
+            Post.objects.filter(pk=post.pk).update(created_at=last)
+            posts.append(post)
+            for handle in reply.get("helpful", []):
+                actions.do_react(people[handle], post, "helpful")
+            for handle in reply.get("likes", []):
+                actions.do_react(people[handle], post, "like")
+            if reply.get("accepted"):
+                actions.do_accept_answer(thread.author, post)
+        Thread.objects.filter(pk=thread.pk).update(last_activity_at=last,
+                                                   is_pinned=spec.get("pinned", False))
+    for space in spaces.values():
+        latest = space.threads.order_by("-last_activity_at").values_list(
+            "last_activity_at", flat=True).first()
+        Space.objects.filter(pk=space.pk).update(last_activity_at=latest)
+
+
+def _import_sample(say: object) -> None:
+    if not SAMPLE_DIR.exists():
+        return
+    try:
+        from fireside.community.importers.stackexchange import import_dump
+    except ImportError:
+        return
+    report = import_dump(SAMPLE_DIR, space_slug="history-meta-archive",
+                         space_name="History Meta archive")
+    if callable(say):
+        say(report.summary())

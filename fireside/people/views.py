@@ -1,0 +1,192 @@
+"""Pages about people: joining, logging in, profiles and personal settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fireside import ratelimit
+from fireside.community import queries as community_queries
+from fireside.errors import ActionError
+from fireside.people import actions
+from fireside.people.models import ApiToken, Kind, Role, User
+from fireside.web import action_errors
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = {"email": "", "handle": "", "display_name": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        try:
+            ratelimit.hit("signup", ratelimit.client_ip(request))
+            user = actions.check_signup(email=form["email"], handle=form["handle"],
+                                        display_name=form["display_name"],
+                                        password=request.POST.get("password", ""))
+        except ActionError as error:
+            return render(request, "people/signup.html", {"form": form, "error": error.detail},
+                          status=error.status)
+        return render(request, "people/check_email.html", {"email": user.email})
+    return render(request, "people/signup.html", {"form": form})
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = actions.do_verify_email(token)
+    except ActionError as error:
+        return render(request, "people/verify_failed.html", {"error": error.detail}, status=400)
+    login(request, user, backend="fireside.people.auth.EmailOrHandleBackend")
+    if not user.has_usable_password():
+        messages.success(request, "Your address is confirmed. Choose a password for your account.")
+        return redirect("set_password")
+    messages.success(request, f"Welcome, {user.name}! Your e-mail address is confirmed.")
+    return redirect("home")
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    """Log-in, limited per client address and per account name against password guessing."""
+
+    template_name = "people/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        try:
+            ratelimit.hit("login", ratelimit.client_ip(request))
+            ratelimit.hit("login", "name:" + request.POST.get("username", "").strip().lower())
+        except ActionError as error:
+            form = AuthenticationForm(request)
+            return render(request, self.template_name, {"form": form, "error": error.detail},
+                          status=error.status)
+        response = super().post(request, *args, **kwargs)
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        user = User.objects.filter(email__iexact=form.data.get("username", "")).first() or \
+            User.objects.filter(username__iexact=form.data.get("username", "")).first()
+        if user is not None and user.check_password(form.data.get("password", "")) and \
+                not user.email_verified and not user.is_staff_member:
+            actions.send_verification_email(user)
+            form.errors.clear()
+            form.add_error(None, "Confirm your e-mail address first: we have sent you a new link.")
+        return super().form_invalid(form)
+
+
+def profile(request: HttpRequest, handle: str) -> HttpResponse:
+    person = User.objects.filter(username=handle, is_active=True).first()
+    if person is None:
+        raise Http404("No such member.")
+    viewer = request.user
+    can_manage = isinstance(viewer, User) and viewer.is_authenticated and (
+        viewer.is_superuser or viewer.role in (Role.ADMIN, Role.COMMUNITY_MANAGER))
+    return render(request, "people/profile.html", {
+        "person": person,
+        "contributions": list(community_queries.user_contributions(viewer, person)),
+        "can_manage": can_manage, "kinds": Kind.choices, "roles": Role.choices,
+    })
+
+
+@login_required
+@require_POST
+@action_errors
+def set_kind_role(request: HttpRequest, handle: str) -> HttpResponse:
+    person = User.objects.filter(username=handle).first()
+    if person is None:
+        raise Http404
+    assert isinstance(request.user, User)
+    actions.do_set_kind_and_role(request.user, person, kind=request.POST.get("kind", ""),
+                                 role=request.POST.get("role", ""))
+    messages.success(request, f"{person.name} is now {person.get_kind_display().lower()}"
+                     + (f", {person.get_role_display().lower()}" if person.role else "") + ".")
+    return redirect("profile", handle=person.username)
+
+
+@login_required
+@require_POST
+@action_errors
+def invite_claim(request: HttpRequest, handle: str) -> HttpResponse:
+    person = User.objects.filter(username=handle).first()
+    if person is None:
+        raise Http404
+    assert isinstance(request.user, User)
+    actions.check_invite_claim(request.user, person, request.POST.get("email", ""))
+    messages.success(request, f"An invitation to claim this account went to {person.email}.")
+    return redirect("profile", handle=person.username)
+
+
+@login_required
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    error = None
+    if request.method == "POST":
+        try:
+            if request.FILES.get("avatar"):
+                actions.check_set_avatar(user, request.FILES["avatar"].read())
+            elif request.POST.get("remove_avatar") and user.avatar:
+                user.avatar.delete(save=True)
+            actions.check_update_profile(
+                user,
+                display_name=request.POST.get("display_name", ""),
+                title=request.POST.get("title", ""),
+                bio=request.POST.get("bio", ""),
+                interests=request.POST.get("interests", "").split(","),
+                expertise=request.POST.get("expertise", "").split(","),
+                links=request.POST.get("links", "").splitlines(),
+                notify_by_email=bool(request.POST.get("notify_by_email")),
+            )
+        except ActionError as e:
+            error = e.detail
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile", handle=user.username)
+    return render(request, "people/edit_profile.html", {"person": user, "error": error},
+                  status=400 if error else 200)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    secret = None
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            ApiToken.objects.filter(user=user, pk=request.POST["revoke"]).delete()
+            messages.success(request, "The token is revoked.")
+            return redirect("tokens")
+        _token, secret = actions.do_create_token(user, request.POST.get("name", ""))
+    return render(request, "people/tokens.html",
+                  {"tokens": user.api_tokens.order_by("-created_at"), "secret": secret})
+
+
+@login_required
+def set_password(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        login(request, user, backend="fireside.people.auth.EmailOrHandleBackend")
+        messages.success(request, "Your password is set.")
+        return redirect("home")
+    return render(request, "people/set_password.html", {"form": form})
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    template_name = "people/password_reset.html"
+    email_template_name = "people/email/password_reset.txt"
+    subject_template_name = "people/email/password_reset_subject.txt"
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        try:
+            ratelimit.hit("password_reset", ratelimit.client_ip(request))
+        except ActionError as error:
+            return render(request, self.template_name,
+                          {"form": self.get_form(), "error": error.detail}, status=error.status)
+        return super().post(request, *args, **kwargs)

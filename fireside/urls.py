@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from fireside.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("fireside.people.urls")),
+    path("", include("fireside.community.urls")),
+    # Uploaded avatars; a deployment behind a web server may serve MEDIA_ROOT itself.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
+         {"document_root": settings.MEDIA_ROOT}),
+]
