@@ -61,7 +61,7 @@ train: install
 	$(BIN)/python scripts/train_signals.py
 
 lock:
-	$(BIN)/pip-compile -q --extra dev --generate-hashes --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --extra dev --generate-hashes --allow-unsafe --strip-extras -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var

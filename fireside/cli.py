@@ -191,11 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_optional_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-                           imports: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_optional_commands(sub: argparse._SubParsersAction,
+                           imports: argparse._SubParsersAction) -> None:
     """Commands that other apps contribute, each through an `add_arguments(subparsers)`."""
+    import importlib
+
     try:
-        from fireside.signals import cli as signals_cli
+        signals_cli = importlib.import_module("fireside.signals.cli")
     except ImportError:
         return
     signals_cli.add_arguments(sub)

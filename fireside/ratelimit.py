@@ -36,5 +36,5 @@ def hit(scope: str, ident: str) -> None:
 
 
 def reset(scope: str, ident: str) -> None:
-    limit, window = settings.RATE_LIMITS[scope]
+    _limit, window = settings.RATE_LIMITS[scope]
     cache.delete(f"rl:{scope}:{ident}:{int(time.time() // window)}")

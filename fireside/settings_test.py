@@ -6,8 +6,8 @@ import tempfile
 os.environ.setdefault("FIRESIDE_DATA_DIR", tempfile.mkdtemp(prefix="fireside-test-"))
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 30)
 
-from fireside.settings import *  # noqa: E402,F403
-from fireside.settings import STORAGES  # noqa: E402
+from fireside.settings import *  # noqa: F403
+from fireside.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

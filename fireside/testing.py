@@ -10,7 +10,7 @@ from fireside.community.models import Post, Space, Thread, ThreadKind, Visibilit
 from fireside.people.models import Kind, Role, User
 
 _seq = itertools.count(1)
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
 
 
 def make_user(handle: str | None = None, *, kind: str = Kind.CUSTOMER, role: str = Role.MEMBER,

@@ -19,7 +19,9 @@ Viewer = User | AnonymousUser
 
 
 def _member(viewer: Viewer) -> User | None:
-    return viewer if isinstance(viewer, User) and viewer.is_authenticated and viewer.is_active else None
+    if isinstance(viewer, User) and viewer.is_authenticated and viewer.is_active:
+        return viewer
+    return None
 
 
 def visible_space_ids(viewer: Viewer) -> list[int]:
@@ -58,7 +60,8 @@ def can_see_space(viewer: Viewer, space: Space) -> bool:
     ):
         return True
     return (
-        space.members.filter(pk=member.pk).exists() or space.moderators.filter(pk=member.pk).exists()
+        space.members.filter(pk=member.pk).exists()
+        or space.moderators.filter(pk=member.pk).exists()
     )
 
 

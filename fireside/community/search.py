@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -165,7 +165,8 @@ def _search_postgres(text: str, space_ids: list[int], limit: int) -> list[Hit]:
         )
         SELECT p.id, t.id, t.title, s.name, s.slug, u.display_name, p.created_at, p.is_opening,
                ts_headline('english'::regconfig, p.body_text, q.q,
-                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12')
+                           'StartSel=' || chr(2) || ', StopSel=' || chr(3)
+                           || ', MaxWords=30, MinWords=12')
         FROM hits
         JOIN community_post p ON p.id = hits.id
         JOIN community_thread t ON t.id = p.thread_id
@@ -184,11 +185,11 @@ def _search_postgres(text: str, space_ids: list[int], limit: int) -> list[Hit]:
     return [_hit(row) for row in rows]
 
 
-def _hit(row: tuple) -> Hit:  # type: ignore[type-arg]
+def _hit(row: tuple[Any, ...]) -> Hit:
     created = row[6] if isinstance(row[6], datetime) else parse_datetime(str(row[6]))
     assert created is not None
     if timezone.is_naive(created):
-        created = timezone.make_aware(created, dt_timezone.utc)
+        created = timezone.make_aware(created, UTC)
     return Hit(post_id=row[0], thread_id=row[1], thread_title=row[2], space_name=row[3],
                space_slug=row[4], author_name=row[5], created_at=created,
                is_opening=bool(row[7]), snippet=_mark(row[8]))

@@ -76,7 +76,8 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @action_errors
 def thread_new(request: HttpRequest, slug: str) -> HttpResponse:
     space = queries.get_space(request.user, slug)
-    form = {"title": "", "body": "", "kind": request.GET.get("kind", ThreadKind.QUESTION), "tags": ""}
+    kind = request.GET.get("kind", ThreadKind.QUESTION)
+    form = {"title": "", "body": "", "kind": kind, "tags": ""}
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in ("title", "body", "kind", "tags")}
         try:

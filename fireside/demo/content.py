@@ -28,7 +28,8 @@ MEMBERS: list[dict[str, Any]] = [
      "interests": ["espresso", "milk drinks"]},
     {"handle": "rosa", "name": "Rosa Alvarez", "email": "rosa@example.com", "kind": "customer",
      "title": "Café owner, Valencia", "interests": ["wholesale", "espresso"]},
-    {"label": "partner", "handle": "jonas", "name": "Jonas Berg", "email": "jonas@roastworks.example",
+    {"label": "partner", "handle": "jonas", "name": "Jonas Berg",
+     "email": "jonas@roastworks.example",
      "kind": "partner", "title": "Roastworks Supply", "interests": ["green coffee", "logistics"]},
 ]
 

@@ -139,10 +139,10 @@ def check_set_avatar(user: User, data: bytes) -> User:
     if len(data) > 5 * 1024 * 1024:
         raise ActionError("The picture is larger than 5 MB.")
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = image.convert("RGB")
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as original:
+            image = original.convert("RGB")
             side = min(image.size)
             left, top = (image.width - side) // 2, (image.height - side) // 2
             image = image.crop((left, top, left + side, top + side)).resize(

@@ -10,7 +10,7 @@ class FiresideUserAdmin(UserAdmin):
                     "is_claimed", "date_joined")
     list_filter = ("kind", "role", "email_verified", "is_claimed", "is_active")
     search_fields = ("username", "display_name", "email")
-    fieldsets = (*UserAdmin.fieldsets, ("Fireside", {"fields": (
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Fireside", {"fields": (
         "display_name", "kind", "role", "title", "bio", "avatar", "interests", "expertise",
         "links", "email_verified", "is_claimed", "notify_by_email", "external_source",
         "external_id")}))

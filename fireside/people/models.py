@@ -52,7 +52,7 @@ class User(AbstractUser):
     post_count = models.PositiveIntegerField(default=0)
     accepted_count = models.PositiveIntegerField(default=0)
 
-    objects = UserManager()  # type: ignore[var-annotated]
+    objects: UserManager[User] = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         constraints = [
@@ -82,7 +82,8 @@ class User(AbstractUser):
     @property
     def avatar_hue(self) -> int:
         """A stable colour for the initials avatar, so a person is recognisable at a glance."""
-        return int(hashlib.md5(self.username.encode(), usedforsecurity=False).hexdigest()[:4], 16) % 360
+        digest = hashlib.md5(self.username.encode(), usedforsecurity=False).hexdigest()
+        return int(digest[:4], 16) % 360
 
     @property
     def is_org(self) -> bool:

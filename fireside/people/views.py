@@ -127,8 +127,9 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            if request.FILES.get("avatar"):
-                actions.check_set_avatar(user, request.FILES["avatar"].read())
+            upload = request.FILES.get("avatar")
+            if upload is not None:
+                actions.check_set_avatar(user, upload.read())
             elif request.POST.get("remove_avatar") and user.avatar:
                 user.avatar.delete(save=True)
             actions.check_update_profile(
