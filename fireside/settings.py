@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_tasks_rq",
+    "django_rq",
     "ninja",
     "fireside.people",
     "fireside.community",
