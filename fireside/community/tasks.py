@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from fireside.community.models import Notification
+from fireside.people.organization import organization_name
 
 
 @task()
@@ -23,8 +24,7 @@ def email_notifications(notification_ids: list[int]) -> int:
     messages = []
     sent_ids = []
     for n in notifications:
-        context = {"n": n, "site_url": settings.SITE_URL,
-                   "organization": settings.ORGANIZATION_NAME}
+        context = {"n": n, "site_url": settings.SITE_URL, "organization": organization_name()}
         subject = render_to_string("community/email/notification_subject.txt", context).strip()
         body = render_to_string("community/email/notification.txt", context)
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [n.recipient.email]))

@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from fireside.errors import ActionError, Conflict, Forbidden
 from fireside.people.models import ApiToken, Kind, Role, User
+from fireside.people.organization import organization_name
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,29}$")
 VERIFY_SALT = "fireside.verify-email"
@@ -73,9 +74,10 @@ def verification_token(user: User) -> str:
 
 def send_verification_email(user: User) -> None:
     link = f"{settings.SITE_URL}/verify/{verification_token(user)}"
+    organization = organization_name()
     body = render_to_string("people/email/verify.txt", {"user": user, "link": link,
-                                                        "organization": settings.ORGANIZATION_NAME})
-    send_mail(f"Confirm your e-mail address for {settings.ORGANIZATION_NAME}", body,
+                                                        "organization": organization})
+    send_mail(f"Confirm your e-mail address for {organization}", body,
               settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
