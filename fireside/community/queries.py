@@ -101,7 +101,8 @@ def get_post(viewer: Viewer, post_id: int) -> Post:
     if post is None:
         raise Http404("No such post.")
     get_thread(viewer, post.thread_id)
-    if post.is_deleted and not can_moderate(viewer, post.thread.space):
+    # Hidden posts are left out of thread pages for members, so they are left out here too.
+    if (post.is_deleted or post.is_hidden) and not can_moderate(viewer, post.thread.space):
         raise Http404("No such post.")
     return post
 
@@ -167,10 +168,11 @@ def viewer_reactions(viewer: Viewer, post_ids: list[int]) -> set[tuple[int, str]
 
 
 def visible_notifications(viewer: User) -> QuerySet[Any]:
-    """A member's notifications, without those from spaces they can no longer enter."""
+    """A member's notifications, without those from spaces they can no longer enter or
+    about threads a moderator has since hidden or deleted."""
     return (
         viewer.notifications.filter(thread__space_id__in=visible_space_ids(viewer),
-                                    thread__is_deleted=False)
+                                    thread__is_deleted=False, thread__is_hidden=False)
         .select_related("actor", "thread", "thread__space")
         .order_by("-created_at", "-id")
     )
