@@ -119,8 +119,8 @@ def similarity_vectors_for(
     model = model or load_model()
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    features = model.features([clean_text(t) for t in texts])
-    return similarity_vectors(features.counts, model.similarity_idf, model.similarity_lsa)
+    clean = [clean_text(t) for t in texts]
+    return similarity_vectors(clean, model.similarity_idf, model.similarity_lsa)
 
 
 def similarity_vector(text: object) -> npt.NDArray[np.float32]:

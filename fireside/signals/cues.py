@@ -81,17 +81,17 @@ QUESTION_WORDS = (
 # Words common in English text and rare elsewhere: a text made mostly of them
 # is English without asking the slower statistical identifier.
 ENGLISH_WORDS = frozenset(
-    """the a an and or is are was were to of in on for it my you i me this that not
-    with have has do does did can be but so just your at we they what how why when
-    there no yes thanks thank please hi hey ok okay still get got i'm it's don't
-    can't doesn't won't didn't isn't will would should could from if all any about
-    done sure yep nope thx lol cheers sent great good new been out up now one
-    our their them he she his her its am im dont cant doesnt wont didnt again
-    know need want help work working only also here after before same app account
-    like love day today tomorrow night time go going see think make more some than
-    then who which where why really very much one first last people way back well
-    as by an be being us ur u lol omg tonight year week""".split()
+    """the and or are were to of for it my you this that not with have has do does can
+    but just your at we they what how why when there yes thanks thank please hi hey
+    ok okay still get got i'm it's don't can't doesn't won't didn't isn't will would
+    should could from if all any about done sure yep nope thx lol cheers sent great
+    good new been out up now one our their them he she his her its am im dont cant
+    doesnt wont didnt again know need want help work working only also here after
+    before same app account like love day today tomorrow night time going see think
+    make more some than then who which where really very much first last people way
+    back well by be being us ur lol omg tonight year week""".split()
 )
+
 
 # Kept short and unambiguous: these words break a publishing guideline in any
 # customer-facing organization. Organizations add their own terms as

@@ -39,7 +39,7 @@ def detect_batch(
             out.append(UNDETERMINED)
             continue
         non_latin = len(_NON_LATIN.findall(sample))
-        if non_latin * 4 < len(sample) and hits >= max(1.0, 0.15 * len(words)):
+        if non_latin * 4 < len(sample) and hits >= max(1.0, 0.2 * len(words)):
             out.append("en")
             continue
         out.append(_identify(" ".join(words)))

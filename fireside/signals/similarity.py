@@ -1,7 +1,8 @@
 """Similarity vectors and a near-duplicate index.
 
-A text's vector is its IDF-weighted word uni+bigram counts, folded into
-SIMILARITY_BUCKETS hashed buckets and projected two ways, then concatenated:
+A text's vector is its IDF-weighted content-word counts (stop words dropped,
+endings stripped, so "delivered" meets "delivery"), hashed into
+SIMILARITY_BUCKETS buckets and projected two ways, then concatenated:
 - a fixed random projection keeps the exact wording (same idea posted twice);
 - an LSA projection fit on unlabeled text puts words that co-occur near each
   other, so a complaint told in other words still lands close by.
@@ -14,35 +15,57 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from functools import lru_cache
 
+import re
+
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
 
-from fireside.signals.text import N_FEATURES
+from fireside.signals.cues import ENGLISH_WORDS
+from fireside.signals.text import normalize, tokens
 
 SIMILARITY_BUCKETS = 2**14
 SIMILARITY_LSA_DIM = 64
-SIMILARITY_RANDOM_DIM = 128
+SIMILARITY_RANDOM_DIM = 256
 SIMILARITY_DIM = SIMILARITY_LSA_DIM + SIMILARITY_RANDOM_DIM
 # how much the meaning-level (LSA) part counts against the wording-level part
-LSA_SHARE = 0.5
+LSA_SHARE = 0.3
 
 FloatArray = npt.NDArray[np.float32]
 
 
-@lru_cache(maxsize=1)
-def _fold_matrix() -> sp.csr_matrix:
-    rows = np.arange(N_FEATURES)
-    return sp.csr_matrix(
-        (np.ones(N_FEATURES, dtype=np.float32), (rows, rows % SIMILARITY_BUCKETS)),
-        shape=(N_FEATURES, SIMILARITY_BUCKETS),
-    )
+_STOP_WORDS = ENGLISH_WORDS | frozenset(
+    """usertoken urltoken emopos emoneg i a my me in on an so was is it's its be been
+    has have had should would could yet still not no any some there their they you
+    your we our us did do does done get got also into onto from by at as of to and
+    or but if then than ago back where when what who how why which this that these
+    those again very really just too much many more most please""".split()
+)
+_ENDING = re.compile(r"(?:ing|ed|es|s|ly)$")
 
 
-def fold(counts: sp.csr_matrix) -> sp.csr_matrix:
-    """Fold the hashed n-gram space into SIMILARITY_BUCKETS columns."""
-    folded: sp.csr_matrix = counts @ _fold_matrix()
-    return folded
+def content_words(text: str) -> str:
+    """Words that carry a text's topic, with common English endings stripped."""
+    words = []
+    for token in tokens(normalize(text)):
+        if token in _STOP_WORDS or len(token) < 3 or not token[0].isalnum():
+            continue
+        stem = _ENDING.sub("", token) if len(token) > 4 else token
+        words.append(stem.replace("'", ""))
+    return " ".join(words)
+
+
+_CONTENT_VECTORIZER = HashingVectorizer(
+    n_features=SIMILARITY_BUCKETS, alternate_sign=False, norm=None, lowercase=False,
+    token_pattern=r"\S+", dtype=np.float32,
+)
+
+
+def content_counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """Hashed content-word counts, the input of similarity vectors."""
+    matrix: sp.csr_matrix = _CONTENT_VECTORIZER.transform([content_words(t) for t in texts])
+    return matrix
 
 
 @lru_cache(maxsize=1)
@@ -52,11 +75,12 @@ def _random_projection() -> FloatArray:
     return (signs / np.sqrt(SIMILARITY_RANDOM_DIM)).astype(np.float32)
 
 
-def similarity_vectors(counts: sp.csr_matrix, idf: FloatArray, lsa: FloatArray) -> FloatArray:
-    """Unit vectors (n, SIMILARITY_DIM) for a batch of hashed n-gram counts."""
-    weighted = fold(counts).multiply(idf[None, :]).tocsr()
+def similarity_vectors(texts: Sequence[str], idf: FloatArray, lsa: FloatArray) -> FloatArray:
+    """Unit vectors (n, SIMILARITY_DIM) for a batch of texts."""
+    counts = content_counts(texts)
     # sublinear term frequency: one repeated word should not dominate
-    weighted.data = np.log1p(weighted.data).astype(np.float32)
+    counts.data = np.log1p(counts.data).astype(np.float32)
+    weighted = counts.multiply(idf[None, :]).tocsr()
     parts = []
     for projection, share in ((lsa.T, LSA_SHARE), (_random_projection(), 1.0 - LSA_SHARE)):
         part = np.asarray(weighted @ projection, dtype=np.float32)

@@ -34,11 +34,11 @@ from fireside.signals.model import (
     load_model,
     save_model,
 )
-from fireside.signals.similarity import SIMILARITY_BUCKETS, SIMILARITY_LSA_DIM, fold
+from fireside.signals.similarity import SIMILARITY_BUCKETS, SIMILARITY_LSA_DIM, content_counts
 from fireside.signals.text import TOKEN_PATTERN, feature_index, hashed_counts, normalize
 
 SEED = 20240601
-SEED_MESSAGES = Path(__file__).parent / "training" / "seed_messages.tsv"
+SEED_MESSAGES = Path(__file__).parent / "data" / "seed_messages.tsv"
 SENTIMENT_INDEX = {"negative": 0, "neutral": 1, "positive": 2}
 # bitext intents that report a problem rather than ask for a routine service
 BITEXT_COMPLAINT_INTENTS = frozenset({"complaint", "payment_issue", "registration_problems"})
@@ -283,7 +283,7 @@ def fit_classifiers(
         **lexicon,
         **similarity,
         "head_rows": rows,
-        "head_vals": head_dense[rows],
+        "head_vals": head_dense[rows].astype(np.float16),
         "head_intercepts": np.concatenate(
             [sent.intercept_, comp.intercept_, off.intercept_]
         ).astype(np.float32),
@@ -343,9 +343,10 @@ def _with_placeholder_stage2(arrays: dict[str, npt.NDArray[np.generic]]) -> Mode
 
 def similarity_arrays(corpus: Sequence[str]) -> dict[str, npt.NDArray[np.generic]]:
     """IDF and an LSA projection of the folded n-gram space, fit on unlabeled text."""
-    counts = fold(hashed_counts([normalize(t) for t in corpus]))
+    counts = content_counts(corpus)
     df = np.asarray((counts > 0).sum(axis=0)).ravel()
     idf = np.log((1 + len(corpus)) / (1 + df)) + 1.0
+    counts.data = np.log1p(counts.data)
     weighted = counts @ sp.diags(idf.astype(np.float32))
     svd = TruncatedSVD(n_components=SIMILARITY_LSA_DIM, random_state=SEED, algorithm="randomized")
     svd.fit(weighted)
