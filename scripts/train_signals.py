@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fireside.signals.model import DEFAULT_MODEL_PATH  # noqa: E402
-from fireside.signals.train import default_data_dir, train_from_corpora  # noqa: E402
+from fireside.signals.model import DEFAULT_MODEL_PATH
+from fireside.signals.train import default_data_dir, train_from_corpora
 
 
 def main() -> int:

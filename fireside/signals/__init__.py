@@ -1,7 +1,7 @@
 """Fireside signals: what a text says and how, usable without a server.
 
-    from fireside.signals import analyze, analyze_batch
-    analyze("@acme my order still hasn't arrived").complaint  # True
+from fireside.signals import analyze, analyze_batch
+analyze("@acme my order still hasn't arrived").complaint  # True
 """
 
 from fireside.signals.core import (

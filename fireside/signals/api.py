@@ -48,7 +48,9 @@ class AnalyzeOut(Schema):
 @router.post("/analyze", response=AnalyzeOut)
 def analyze(request: object, payload: AnalyzeIn) -> dict[str, object]:
     """Signals for each text, in order. More than 1,000 texts answers 422."""
-    config = GuidelineConfig(confidential_terms=tuple(t for t in payload.confidential_terms if t.strip()))
+    config = GuidelineConfig(
+        confidential_terms=tuple(t for t in payload.confidential_terms if t.strip())
+    )
     results = []
     for signals in analyze_batch(payload.texts, config):
         row = signals.to_dict()

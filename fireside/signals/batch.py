@@ -26,8 +26,13 @@ from fireside.signals.core import analyze_batch
 from fireside.signals.model import load_model
 
 OUTPUT_COLUMNS = (
-    "sentiment", "sentiment_score", "intent", "complaint",
-    "complaint_probability", "language", "guideline_flags",
+    "sentiment",
+    "sentiment_score",
+    "intent",
+    "complaint",
+    "complaint_probability",
+    "language",
+    "guideline_flags",
 )
 CHUNK_SIZE = 2000
 # a record spanning more than this is an unclosed quote, not a long text
@@ -163,8 +168,11 @@ def jsonl_records(lines: Iterator[str], text_column: str) -> Iterator[Record | M
             continue
         try:
             value = json.loads(line)
-        except ValueError as error:
+        except json.JSONDecodeError as error:
             yield Malformed(line_no, f"invalid JSON ({error.msg})")
+            continue
+        except ValueError:
+            yield Malformed(line_no, "invalid JSON")
             continue
         if not isinstance(value, dict):
             yield Malformed(line_no, "not a JSON object")
@@ -213,7 +221,7 @@ class CsvWriter:
 
     def write(self, record: Record, values: Values) -> None:
         assert isinstance(record.fields, list)
-        self.writer.writerow(record.fields + [*values[:6], ";".join(values[6])])
+        self.writer.writerow([*record.fields, *values[:6], ";".join(values[6])])
 
 
 class JsonlWriter:

@@ -20,7 +20,7 @@ def add_arguments(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     """Register `analyze` and `train` on a subparsers object."""
     analyze = subparsers.add_parser(
         "analyze",
-        help="add sentiment, intent, complaint, language and guideline columns to a CSV or JSONL file",
+        help="add sentiment, intent, complaint, language and guideline columns to CSV or JSONL",
         description=(
             "Reads INPUT (CSV or JSONL, by extension; '-' is stdin with --format) and writes "
             "the same records with signal columns added. Malformed rows are reported on "
@@ -28,11 +28,15 @@ def add_arguments(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         ),
     )
     analyze.add_argument("input", metavar="INPUT", help="a .csv or .jsonl file, or - for stdin")
-    analyze.add_argument("--text-column", default="text", help="column holding the text (default: text)")
+    analyze.add_argument(
+        "--text-column", default="text", help="column holding the text (default: text)"
+    )
     analyze.add_argument("--output", "-o", default="-", help="output file (default: stdout)")
     analyze.add_argument("--format", choices=FORMATS, help="input format; required for stdin")
     analyze.add_argument(
-        "--workers", type=int, default=None,
+        "--workers",
+        type=int,
+        default=None,
         help="processes analyzing in parallel (default: one per core)",
     )
     analyze.set_defaults(func=handle_analyze)
@@ -46,18 +50,26 @@ def add_arguments(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
             "bundle; point FIRESIDE_SIGNALS_MODEL at it to use it."
         ),
     )
-    train.add_argument("--input", required=True, type=Path, help="labelled messages (.csv or .jsonl)")
+    train.add_argument(
+        "--input", required=True, type=Path, help="labelled messages (.csv or .jsonl)"
+    )
     train.add_argument("--text-column", default="text")
     train.add_argument(
-        "--output", type=Path, default=Path("fireside-signals-model.npz"),
+        "--output",
+        type=Path,
+        default=Path("fireside-signals-model.npz"),
         help="where to write the bundle (default: ./fireside-signals-model.npz)",
     )
     train.add_argument(
-        "--data-dir", type=Path, default=None,
+        "--data-dir",
+        type=Path,
+        default=None,
         help="the public training corpora, if present, to train on alongside your messages",
     )
     train.add_argument(
-        "--weight", type=float, default=5.0,
+        "--weight",
+        type=float,
+        default=5.0,
         help="how much one of your messages counts against one public example (default: 5)",
     )
     train.set_defaults(func=handle_train)
@@ -98,8 +110,13 @@ def handle_analyze(args: argparse.Namespace) -> int:
     total = os.path.getsize(args.input) if args.input != "-" else None
     try:
         summary = batch.run(
-            source, sink, input_format, args.text_column, workers=args.workers,
-            total_bytes=total, progress=sys.stderr.isatty(),
+            source,
+            sink,
+            input_format,
+            args.text_column,
+            workers=args.workers,
+            total_bytes=total,
+            progress=sys.stderr.isatty(),
         )
     except batch.InputError as error:
         return _fail(f"{args.input}: {error}")

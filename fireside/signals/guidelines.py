@@ -96,7 +96,9 @@ _OFFENSIVE = _word_pattern(OFFENSIVE_WORDS)
 def personal_data(text: str) -> list[Finding]:
     findings: list[Finding] = []
     if "@" in text:
-        findings.extend(Finding(EMAIL, m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text))
+        findings.extend(
+            Finding(EMAIL, m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)
+        )
     if not _HAS_DIGIT.search(text):
         return findings
     taken: list[tuple[int, int]] = [(f.start, f.end) for f in findings]
@@ -162,7 +164,8 @@ def check(
 
 
 def check_batch(
-    texts: Sequence[str], offensive_probabilities: Sequence[float],
+    texts: Sequence[str],
+    offensive_probabilities: Sequence[float],
     config: GuidelineConfig = DEFAULT_CONFIG,
 ) -> list[list[Finding]]:
     return [check(t, p, config) for t, p in zip(texts, offensive_probabilities, strict=True)]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,14 +28,31 @@ from fireside.signals.text import N_FEATURES, hashed_counts, normalize
 FloatArray = npt.NDArray[np.float32]
 
 LEXICON_COLUMNS = (
-    "lex_pos", "lex_neg", "cue_complaint", "cue_thanks", "cue_suggestion",
-    "english", "qmark", "excl", "offensive_word",
+    "lex_pos",
+    "lex_neg",
+    "cue_complaint",
+    "cue_thanks",
+    "cue_suggestion",
+    "english",
+    "qmark",
+    "excl",
+    "offensive_word",
 )
 HEAD_COLUMNS = ("ng_negative", "ng_neutral", "ng_positive", "ng_complaint", "ng_offensive")
 DENSE_COLUMNS = (
-    "ng_negative", "ng_neutral", "ng_positive", "ng_complaint",
-    "lex_pos", "lex_neg", "cue_complaint", "cue_thanks", "cue_suggestion",
-    "qmark", "excl", "log_tokens", "starts_question",
+    "ng_negative",
+    "ng_neutral",
+    "ng_positive",
+    "ng_complaint",
+    "lex_pos",
+    "lex_neg",
+    "cue_complaint",
+    "cue_thanks",
+    "cue_suggestion",
+    "qmark",
+    "excl",
+    "log_tokens",
+    "starts_question",
 )
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
@@ -148,7 +166,7 @@ def binary_l2(counts: sp.csr_matrix) -> sp.csr_matrix:
     return binary
 
 
-def _sigmoid(x: FloatArray) -> FloatArray:
+def _sigmoid(x: npt.NDArray[np.floating[Any]]) -> FloatArray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))), dtype=np.float32)
 
 

@@ -12,10 +12,9 @@ vector takes 2 * SIMILARITY_DIM bytes, small enough to store beside each post.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Sequence
 from functools import lru_cache
-
-import re
 
 import numpy as np
 import numpy.typing as npt
@@ -36,11 +35,90 @@ FloatArray = npt.NDArray[np.float32]
 
 
 _STOP_WORDS = ENGLISH_WORDS | frozenset(
-    """usertoken urltoken emopos emoneg i a my me in on an so was is it's its be been
-    has have had should would could yet still not no any some there their they you
-    your we our us did do does done get got also into onto from by at as of to and
-    or but if then than ago back where when what who how why which this that these
-    those again very really just too much many more most please""".split()
+    [
+        "usertoken",
+        "urltoken",
+        "emopos",
+        "emoneg",
+        "i",
+        "a",
+        "my",
+        "me",
+        "in",
+        "on",
+        "an",
+        "so",
+        "was",
+        "is",
+        "it's",
+        "its",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "should",
+        "would",
+        "could",
+        "yet",
+        "still",
+        "not",
+        "no",
+        "any",
+        "some",
+        "there",
+        "their",
+        "they",
+        "you",
+        "your",
+        "we",
+        "our",
+        "us",
+        "did",
+        "do",
+        "does",
+        "done",
+        "get",
+        "got",
+        "also",
+        "into",
+        "onto",
+        "from",
+        "by",
+        "at",
+        "as",
+        "of",
+        "to",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "than",
+        "ago",
+        "back",
+        "where",
+        "when",
+        "what",
+        "who",
+        "how",
+        "why",
+        "which",
+        "this",
+        "that",
+        "these",
+        "those",
+        "again",
+        "very",
+        "really",
+        "just",
+        "too",
+        "much",
+        "many",
+        "more",
+        "most",
+        "please",
+    ]
 )
 _ENDING = re.compile(r"(?:ing|ed|es|s|ly)$")
 
@@ -57,8 +135,12 @@ def content_words(text: str) -> str:
 
 
 _CONTENT_VECTORIZER = HashingVectorizer(
-    n_features=SIMILARITY_BUCKETS, alternate_sign=False, norm=None, lowercase=False,
-    token_pattern=r"\S+", dtype=np.float32,
+    n_features=SIMILARITY_BUCKETS,
+    alternate_sign=False,
+    norm=None,
+    lowercase=False,
+    token_pattern=r"\S+",  # noqa: S106 (a regex, not a secret)
+    dtype=np.float32,
 )
 
 
@@ -71,7 +153,9 @@ def content_counts(texts: Sequence[str]) -> sp.csr_matrix:
 @lru_cache(maxsize=1)
 def _random_projection() -> FloatArray:
     rng = np.random.default_rng(7)
-    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=(SIMILARITY_BUCKETS, SIMILARITY_RANDOM_DIM))
+    signs = rng.choice(
+        np.array([-1.0, 1.0], dtype=np.float32), size=(SIMILARITY_BUCKETS, SIMILARITY_RANDOM_DIM)
+    )
     return (signs / np.sqrt(SIMILARITY_RANDOM_DIM)).astype(np.float32)
 
 

@@ -46,11 +46,43 @@ NO_LABEL = -1
 
 # VADER's negators (vaderSentiment.NEGATE), in our normalized spelling
 NEGATORS = (
-    "aint", "ain't", "aren't", "cannot", "can't", "couldn't", "daren't", "didn't",
-    "doesn't", "don't", "hadn't", "hasn't", "haven't", "isn't", "mightn't", "mustn't",
-    "neither", "needn't", "never", "none", "nope", "nor", "not", "nothing", "nowhere",
-    "oughtn't", "shan't", "shouldn't", "wasn't", "weren't", "without", "won't",
-    "wouldn't", "rarely", "seldom", "despite", "no",
+    "aint",
+    "ain't",
+    "aren't",
+    "cannot",
+    "can't",
+    "couldn't",
+    "daren't",
+    "didn't",
+    "doesn't",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "isn't",
+    "mightn't",
+    "mustn't",
+    "neither",
+    "needn't",
+    "never",
+    "none",
+    "nope",
+    "nor",
+    "not",
+    "nothing",
+    "nowhere",
+    "oughtn't",
+    "shan't",
+    "shouldn't",
+    "wasn't",
+    "weren't",
+    "without",
+    "won't",
+    "wouldn't",
+    "rarely",
+    "seldom",
+    "despite",
+    "no",
 )
 NEGATION_SCALAR = 0.74  # VADER's N_SCALAR
 
@@ -73,8 +105,12 @@ class Pool:
     source: list[str] = field(default_factory=list)
 
     def add(
-        self, texts: Sequence[str], sentiment: Sequence[int], complaint: Sequence[int],
-        weight: float, source: str,
+        self,
+        texts: Sequence[str],
+        sentiment: Sequence[int],
+        complaint: Sequence[int],
+        weight: float,
+        source: str,
     ) -> None:
         self.texts.extend(texts)
         self.sentiment.extend(sentiment)
@@ -93,7 +129,9 @@ def read_tweeteval(folder: Path, split: str) -> tuple[list[str], list[int]]:
 
 
 def read_bitext(data_dir: Path) -> tuple[list[str], list[str]]:
-    path = data_dir / "bitext-customer-support" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
+    path = (
+        data_dir / "bitext-customer-support" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
+    )
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [r["instruction"] for r in rows], [r["intent"] for r in rows]
@@ -173,7 +211,9 @@ def vader_lexicon() -> tuple[dict[str, float], dict[str, str]]:
     return words, emoji
 
 
-def lexicon_arrays(words: dict[str, float], emoji: dict[str, str]) -> dict[str, npt.NDArray[np.generic]]:
+def lexicon_arrays(
+    words: dict[str, float], emoji: dict[str, str]
+) -> dict[str, npt.NDArray[np.generic]]:
     """Sparse (hashed n-gram -> lexicon column) weights, including negated bigrams."""
     token_re = re.compile(rf"^(?:{TOKEN_PATTERN})$")
     valence = {w: v for w, v in words.items() if token_re.match(w)}
@@ -245,7 +285,9 @@ OFFENSIVE_C = 1.0
 
 
 def fit_classifiers(
-    pool: Pool, offensive: tuple[list[str], list[int]], lexicon: dict[str, npt.NDArray[np.generic]],
+    pool: Pool,
+    offensive: tuple[list[str], list[int]],
+    lexicon: dict[str, npt.NDArray[np.generic]],
     similarity: dict[str, npt.NDArray[np.generic]],
 ) -> dict[str, npt.NDArray[np.generic]]:
     """Fit stage 1 (n-gram heads) and stage 2 (dense combiners, on out-of-fold stage-1 logits)."""
@@ -376,9 +418,16 @@ def train_from_corpora(data_dir: Path, output: Path = DEFAULT_MODEL_PATH) -> Pat
 
 
 LABEL_ALIASES = {
-    "negative": 0, "neg": 0, "-1": 0, "0": 0,
-    "neutral": 1, "neu": 1, "1": 1,
-    "positive": 2, "pos": 2, "2": 2,
+    "negative": 0,
+    "neg": 0,
+    "-1": 0,
+    "0": 0,
+    "neutral": 1,
+    "neu": 1,
+    "1": 1,
+    "positive": 2,
+    "pos": 2,
+    "2": 2,
 }
 
 
@@ -404,15 +453,21 @@ def read_labelled(path: Path, text_column: str = "text") -> tuple[list[str], lis
         texts.append(text)
         sentiment.append(LABEL_ALIASES.get(raw_sentiment, NO_LABEL))
         complaint.append(
-            1 if raw_complaint in {"1", "true", "yes"} else 0 if raw_complaint in {"0", "false", "no"}
+            1
+            if raw_complaint in {"1", "true", "yes"}
+            else 0
+            if raw_complaint in {"0", "false", "no"}
             else NO_LABEL
         )
     return texts, sentiment, complaint
 
 
 def train_with_organization_labels(
-    input_path: Path, output: Path, data_dir: Path | None = None,
-    text_column: str = "text", weight: float = 5.0,
+    input_path: Path,
+    output: Path,
+    data_dir: Path | None = None,
+    text_column: str = "text",
+    weight: float = 5.0,
 ) -> tuple[Path, int]:
     """Refit the classifiers with an organization's labelled messages weighted in.
 

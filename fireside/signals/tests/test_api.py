@@ -16,8 +16,13 @@ def test_analyze_returns_signals_for_every_text_in_order():
     assert results[0]["complaint"] == 1 and results[0]["intent"] == "complaint"
     assert results[1]["intent"] == "question"
     assert set(results[2]) >= {
-        "sentiment", "sentiment_score", "intent", "complaint",
-        "complaint_probability", "language", "guideline_flags",
+        "sentiment",
+        "sentiment_score",
+        "intent",
+        "complaint",
+        "complaint_probability",
+        "language",
+        "guideline_flags",
     }
 
 
@@ -28,7 +33,10 @@ def test_confidential_terms_in_the_request_are_reported_with_spans():
     [result] = response.json()["results"]
     assert result["guideline_flags"] == ["confidential"]
     assert result["guideline_findings"][0] == {
-        "kind": "confidential", "start": 0, "end": 6, "text": "Falcon",
+        "kind": "confidential",
+        "start": 0,
+        "end": 6,
+        "text": "Falcon",
     }
 
 

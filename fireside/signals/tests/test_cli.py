@@ -14,16 +14,19 @@ from fireside.signals.cli import main
 def run_cli(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "fireside.signals.cli", *args],
-        input=stdin, capture_output=True, timeout=120, check=False,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_analyze_keeps_every_column_and_skips_a_malformed_row_reporting_its_line(tmp_path: Path):
     source = tmp_path / "in.csv"
     source.write_bytes(
-        b'id,text,channel\n'
+        b"id,text,channel\n"
         b'1,"my order never arrived, this is ridiculous",twitter\n'
-        b'2,this row has,too,many,fields\n'
+        b"2,this row has,too,many,fields\n"
         b'3,"thanks, all sorted now!",email\n'
         b'4,"a text over\ntwo lines with a bare\rcarriage return",forum\n'
     )

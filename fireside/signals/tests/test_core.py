@@ -94,8 +94,14 @@ def test_english_and_other_languages_are_identified():
 def test_to_dict_holds_every_output_field_as_plain_values():
     row = analyze("email me at a@b.example").to_dict()
     assert set(row) >= {
-        "sentiment", "sentiment_score", "intent", "complaint",
-        "complaint_probability", "language", "guideline_flags", "guideline_findings",
+        "sentiment",
+        "sentiment_score",
+        "intent",
+        "complaint",
+        "complaint_probability",
+        "language",
+        "guideline_flags",
+        "guideline_findings",
     }
     assert row["guideline_flags"] == ["email"]
     assert isinstance(row["complaint"], bool)

@@ -58,7 +58,9 @@ def test_offensive_words_are_found_with_spans_and_ordinary_words_are_not():
 
 def test_confidential_terms_configured_by_the_organization_are_found_case_insensitively():
     config = GuidelineConfig(confidential_terms=("Project Falcon", "Q3 roadmap"))
-    findings = analyze("leaked: project falcon ships before the q3 ROADMAP", config).guideline_findings
+    findings = analyze(
+        "leaked: project falcon ships before the q3 ROADMAP", config
+    ).guideline_findings
     assert [(f.kind, f.text) for f in findings] == [
         ("confidential", "project falcon"),
         ("confidential", "q3 ROADMAP"),

@@ -15,7 +15,9 @@ POSTS = {
 def test_a_paraphrased_complaint_finds_the_original_first():
     index = NearDuplicateIndex()
     index.add_texts(list(POSTS), list(POSTS.values()))
-    [hits] = index.search_texts(["my parcel has not been delivered yet, it should have arrived monday"])
+    [hits] = index.search_texts(
+        ["my parcel has not been delivered yet, it should have arrived monday"]
+    )
     assert hits[0][0] == "late-parcel"
     [hits] = index.search_texts(["where is my refund? I sent the shoes back weeks ago"])
     assert hits[0][0] == "refund"
