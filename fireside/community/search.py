@@ -112,6 +112,15 @@ def fts5_query(text: str) -> str:
     return " ".join(terms)
 
 
+def postgres_query(text: str) -> str:
+    """The same query as `fts5_query` for PostgreSQL's `to_tsquery`: every word required,
+    the last one a prefix. Words are \\w+ only, so no tsquery operator gets through."""
+    words = _WORD_RE.findall(text.lower())[:12]
+    if not words:
+        return ""
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+
+
 def search_posts(viewer: Viewer, text: str, *, space: Space | None = None,
                  limit: int = 30) -> list[Hit]:
     space_ids = visible_space_ids(viewer)
@@ -153,8 +162,11 @@ def _search_sqlite(text: str, space_ids: list[int], limit: int) -> list[Hit]:
 
 
 def _search_postgres(text: str, space_ids: list[int], limit: int) -> list[Hit]:
+    query = postgres_query(text)
+    if not query:
+        return []
     sql = f"""
-        WITH q AS (SELECT websearch_to_tsquery('english'::regconfig, %s) AS q),
+        WITH q AS (SELECT to_tsquery('english'::regconfig, %s) AS q),
         hits AS (
             SELECT p.id FROM community_post p, q
             WHERE to_tsvector('english'::regconfig, p.body_text) @@ q.q
@@ -180,7 +192,7 @@ def _search_postgres(text: str, space_ids: list[int], limit: int) -> list[Hit]:
         LIMIT %s
     """  # noqa: S608 - only placeholders are interpolated
     with connection.cursor() as cursor:
-        cursor.execute(sql, [text[:200], space_ids, limit])
+        cursor.execute(sql, [query, space_ids, limit])
         rows = cursor.fetchall()
     return [_hit(row) for row in rows]
 
