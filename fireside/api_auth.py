@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from fireside.errors import ActionError
+from fireside.errors import Forbidden
 from fireside.people.actions import user_for_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -34,7 +34,7 @@ class SessionAuth(APIKeyCookie):
         if user is None or not user.is_authenticated:
             return None
         if request.method not in SAFE_METHODS and check_csrf(request):
-            raise ActionError("CSRF check failed: send the X-CSRFToken header with the cookie.")
+            raise Forbidden("CSRF check failed: send the X-CSRFToken header with the cookie.")
         return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
