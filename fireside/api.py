@@ -29,10 +29,12 @@ def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
 
 def _mount() -> None:
     from fireside.community.api import router as community_router
+    from fireside.ideas.api import router as ideas_router
     from fireside.people.api import router as people_router
 
     api.add_router("/", people_router)
     api.add_router("/", community_router)
+    api.add_router("/", ideas_router)
 
 
 _mount()

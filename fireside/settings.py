@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ninja",
     "fireside.people",
     "fireside.community",
+    "fireside.ideas",
 ]
 
 MIDDLEWARE = [

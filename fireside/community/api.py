@@ -158,6 +158,8 @@ class NotificationOut(Schema):
     thread_id: int
     thread_title: str
     post_id: int | None
+    text: str = ""
+    url: str = ""
     created_at: datetime
     read: bool
 
@@ -397,7 +399,8 @@ class _NotificationList:
     def __getitem__(self, item: slice) -> list[NotificationOut]:
         return [NotificationOut(id=n.pk, kind=n.kind, actor=AuthorOut.of(n.actor),
                                 thread_id=n.thread_id, thread_title=n.thread.title,
-                                post_id=n.post_id, created_at=n.created_at,
+                                post_id=n.post_id, text=n.text,
+                                url=n.url or f"/t/{n.thread_id}", created_at=n.created_at,
                                 read=n.read_at is not None) for n in self.qs[item]]
 
 

@@ -208,6 +208,9 @@ class NotificationKind(models.TextChoices):
     MENTION = "mention", "mentioned you in"
     ACCEPTED = "accepted", "accepted your answer in"
     NEW_THREAD = "new_thread", "started"
+    # Written by other apps, with the words in `text` (e.g. an idea's new status).
+    IDEA = "idea", "updated an idea"
+    CAMPAIGN = "campaign", "announced the result of"
 
 
 class Notification(models.Model):
@@ -219,6 +222,9 @@ class Notification(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
+    # Set when another app words the notification itself and links it elsewhere.
+    text = models.CharField(max_length=300, blank=True, default="")
+    url = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

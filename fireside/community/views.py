@@ -268,6 +268,8 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     if n is None:
         raise Http404
     actions.do_mark_notifications_read(user, [n.pk])
+    if n.url.startswith("/"):  # worded by another app, linking to its own page
+        return HttpResponseRedirect(n.url)
     url = reverse("thread", args=[n.thread_id])
     return HttpResponseRedirect(f"{url}#post-{n.post_id}" if n.post_id else url)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fireside import ratelimit
 from fireside.community import queries as community_queries
 from fireside.errors import ActionError
+from fireside.ideas import queries as ideas_queries
 from fireside.people import actions
 from fireside.people.models import ApiToken, Kind, Role, User
 from fireside.web import action_errors
@@ -88,6 +89,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     return render(request, "people/profile.html", {
         "person": person,
         "contributions": list(community_queries.user_contributions(viewer, person)),
+        "idea_credits": ideas_queries.profile_credits(viewer, person),
         "can_manage": can_manage, "kinds": Kind.choices, "roles": Role.choices,
     })
 
