@@ -31,7 +31,7 @@ from fireside.community.models import (
     ThreadKind,
     Visibility,
 )
-from fireside.community.queries import can_moderate, can_see_space
+from fireside.community.queries import can_moderate, can_see_space, visible_space_ids
 from fireside.errors import ActionError, Conflict, Forbidden, NotFound
 from fireside.people.models import User
 
@@ -439,7 +439,9 @@ def check_move_thread(user: User, thread: Thread, target: Space, reason: str = "
 
 def open_flags(user: User) -> list[Flag]:
     """Open flags on posts in the spaces this moderator looks after, oldest first."""
-    flags = Flag.objects.filter(resolved_at__isnull=True).select_related(
+    # A global moderator is not thereby a member of private spaces: their flags stay out.
+    flags = Flag.objects.filter(resolved_at__isnull=True,
+                                post__thread__space_id__in=visible_space_ids(user)).select_related(
         "post__thread__space", "post__author", "reporter").order_by("created_at")
     if not user.is_global_moderator:
         flags = flags.filter(post__thread__space__moderators=user)
