@@ -20,6 +20,7 @@ from django.utils import timezone
 from fireside.community import actions
 from fireside.community.models import Post, Space, Thread, Visibility
 from fireside.demo.content import MEMBERS, SPACES, STAFF, THREADS
+from fireside.ideas.demo import load_ideas_demo
 from fireside.people.models import User
 from fireside.people.organization import set_organization
 from fireside.people.setup import create_staff
@@ -109,6 +110,7 @@ def load_demo(stdout: TextIO | None = None) -> Logins:
                 say(f"created space {space.name}")
             spaces[spec["slug"]] = space
         _load_threads(people, spaces, say)
+        load_ideas_demo(people, spaces, say)
     _write_book(path, rows)
     _import_sample(say)
     return Logins(path, rows)

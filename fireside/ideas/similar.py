@@ -88,6 +88,14 @@ def index_threads(thread_ids: Iterable[int]) -> int:
                                            for tid, sid, title, body in rows])
 
 
+def unindexed_idea_ids(limit: int = 1000) -> list[int]:
+    """Approved ideas newer than the newest indexed one (a lost indexing task, say)."""
+    last = (SimilarityEntry.objects.filter(kind=ItemKind.IDEA).order_by("-object_id")
+            .values_list("object_id", flat=True).first()) or 0
+    return list(Idea.objects.filter(pk__gt=last, is_approved=True).order_by("pk")
+                .values_list("pk", flat=True)[:limit])
+
+
 def unindexed_thread_ids(limit: int = 1000) -> list[int]:
     """Threads newer than the newest indexed one (idea discussions are indexed as ideas)."""
     last = (SimilarityEntry.objects.filter(kind=ItemKind.THREAD).order_by("-object_id")
@@ -126,19 +134,21 @@ class SimilarIndex:
             self._add(rows)
 
     def _grow(self, needed: int, dim: int) -> None:
+        if dim != self.dim:  # a new vector size (a retrained model): start over
+            self.size, self.dim = 0, dim
+            self.slots, self.postings, self._arrays = {}, {}, {}
+            self.ids = np.zeros(0, dtype=np.int64)
         capacity = len(self.ids)
-        if needed <= capacity and dim == self.dim:
+        if needed <= capacity and self.vectors.shape[1:] == (dim,):
             return
         new_cap = max(needed, int(capacity * 1.5) + 1024)
-        if dim != self.dim:  # a new vector size (retrained model): start over
-            self.__init__()  # type: ignore[misc]
-            self.dim = dim
-            capacity = 0
 
         def grown(arr: npt.NDArray[Any], shape: tuple[int, ...], dtype: Any) -> npt.NDArray[Any]:
             out: npt.NDArray[Any] = np.zeros(shape, dtype=dtype)
-            out[: self.size] = arr[: self.size]
+            if self.size:
+                out[: self.size] = arr[: self.size]
             return out
+
         self.kinds = grown(self.kinds, (new_cap,), np.int8)
         self.ids = grown(self.ids, (new_cap,), np.int64)
         self.spaces = grown(self.spaces, (new_cap,), np.int64)
@@ -229,10 +239,9 @@ def similar(viewer: Viewer, text: str, *, kind: str | None = None, limit: int = 
     text = (text or "")[:500]
     limit = max(1, min(limit, 50))
     code = _KIND_CODE[ItemKind(kind)] if kind else None
-    if code != _KIND_CODE[ItemKind.IDEA]:
-        from fireside.ideas.tasks import nudge_thread_index
+    from fireside.ideas.tasks import nudge_index
 
-        nudge_thread_index()
+    nudge_index()
     found = get_index().search(text, kind=code, space_ids=visible_space_ids(viewer),
                                limit=limit * 3 + 1)
     if not found:

@@ -45,10 +45,11 @@ def nudge_due(campaign_ids: list[int]) -> None:
             close_campaign.enqueue(cid)
 
 
-def nudge_thread_index() -> None:
-    """The similar search calls this: new threads get their entries within a minute."""
-    if cache.add("ideas:index-threads", 1, timeout=30):
-        index_new_threads.enqueue()
+def nudge_index() -> None:
+    """The similar search calls this: new threads (and any idea whose indexing task was
+    lost) get their entries within half a minute, without touching the reply path."""
+    if cache.add("ideas:index-new", 1, timeout=30):
+        index_new_items.enqueue()
 
 
 @task()
@@ -79,14 +80,16 @@ def index_similarity(kind: str, ids: list[int]) -> int:
 
 
 @task()
-def index_new_threads() -> int:
-    """Give the threads posted since the last run their similarity entries, in batches."""
+def index_new_items() -> int:
+    """Give the threads and ideas added since the last run their entries, in batches."""
     from fireside.ideas import similar
 
     total = 0
-    while ids := similar.unindexed_thread_ids(1000):
-        done = similar.index_threads(ids)
-        total += done
-        if len(ids) < 1000 or not done:
-            break
+    for find, index in ((similar.unindexed_thread_ids, similar.index_threads),
+                        (similar.unindexed_idea_ids, similar.index_ideas)):
+        while ids := find(1000):
+            done = index(ids)
+            total += done
+            if len(ids) < 1000 or not done:
+                break
     return total

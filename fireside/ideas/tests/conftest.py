@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.cache import cache
 
 from fireside.community.models import Space
 from fireside.ideas import similar
@@ -17,6 +18,7 @@ from fireside.testing import make_space, make_user
 
 @pytest.fixture(autouse=True)
 def _fresh_similar_index() -> Iterator[None]:
+    cache.clear()
     similar.reset_index()
     yield
     similar.reset_index()
