@@ -36,11 +36,13 @@ spaces and members of this source.
 
 from __future__ import annotations
 
+import gc
 import re
 import secrets
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -374,6 +376,19 @@ def _recount(source: str, space: Space) -> None:
     )
 
 
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: tens of thousands of rows held at once make its
+    passes a quarter of the import's time, and they find no cycles to free here."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_dump(path: Path, *, space_slug: str, space_name: str | None = None,
                 progress: TextIO | None = None, site: str | None = None) -> ImportReport:
     """Import the Stack Exchange dump in folder `path` into the space `space_slug`, creating
@@ -388,9 +403,10 @@ def import_dump(path: Path, *, space_slug: str, space_name: str | None = None,
     if not SLUG_RE.match(space_slug or ""):
         raise ImportError_(f"{space_slug!r} is not a space slug: use up to 60 letters, digits, "
                            "dashes or underscores.")
-    dump = read_dump(Path(path), site, say)
-    with transaction.atomic():
-        report = _write(dump, space_slug, space_name, say)
+    with _without_gc():
+        dump = read_dump(Path(path), site, say)
+        with transaction.atomic():
+            report = _write(dump, space_slug, space_name, say)
     report.seconds = time.monotonic() - started
     return report
 
