@@ -155,7 +155,13 @@ def _rows(path: Path) -> Iterator[_Row]:
         if name == "row":
             pending.append(_Row(path, parser.CurrentLineNumber, attrs))
 
+    def refuse_entities(*_declaration: object) -> None:
+        # A dump never declares entities; refusing them rules out entity-expansion bombs.
+        raise ImportError_(f"{path}, line {parser.CurrentLineNumber}: a dump file may not "
+                           "declare entities.")
+
     parser.StartElementHandler = start
+    parser.EntityDeclHandler = refuse_entities
 
     def feed(chunk: bytes, final: bool) -> None:
         try:
