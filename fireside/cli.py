@@ -199,8 +199,15 @@ def _add_optional_commands(sub: argparse._SubParsersAction,
     try:
         signals_cli = importlib.import_module("fireside.signals.cli")
     except ImportError:
-        return
-    signals_cli.add_arguments(sub)
+        pass
+    else:
+        signals_cli.add_arguments(sub)
+    for name in ("fireside.listening.cli", "fireside.care.cli"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        module.add_arguments(sub, imports)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "ninja",
     "fireside.people",
     "fireside.community",
+    "fireside.listening",
+    "fireside.care",
     "fireside.ideas",
 ]
 

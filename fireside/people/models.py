@@ -122,3 +122,18 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Person(models.Model):
+    """Someone the organization hears from, on any channel, whether or not they have an
+    account. Each handle they use lives in `listening.Identity`, pointing here; when the
+    person is a member, `user` links them. Merging people across channels builds on this.
+    """
+
+    display_name = models.CharField(max_length=120, blank=True, default="")
+    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="person")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.display_name or f"Person {self.pk}"

@@ -1,0 +1,78 @@
+"""A small scheduler for periodic tasks, since django-tasks has none.
+
+`fireside scheduler` (started by `fireside serve`) wakes every few seconds and enqueues
+each job whose `PeriodicJob.next_run_at` has passed. A job is claimed by moving its
+`next_run_at` forward in one conditional UPDATE, so two schedulers never enqueue the
+same run. It only enqueues: the tasks run on whatever backend is configured (the database
+queue or RQ), so it works unchanged in both profiles.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from fireside.listening.models import PeriodicJob
+
+log = logging.getLogger("fireside.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str  # "module:attribute" of a django-tasks task taking no arguments
+    every: timedelta
+
+
+JOBS: tuple[Job, ...] = (
+    Job("poll-channels", "fireside.listening.tasks:poll_channels", timedelta(seconds=15)),
+    Job("sla-sweep", "fireside.care.tasks:sla_sweep", timedelta(seconds=15)),
+    Job("detect-incidents", "fireside.care.tasks:detect_incidents", timedelta(seconds=30)),
+    Job("rota-check", "fireside.care.tasks:rota_check", timedelta(minutes=5)),
+)
+
+
+def _task(path: str) -> Callable[..., object]:
+    module, name = path.split(":")
+    task: Callable[..., object] = getattr(import_module(module), name)
+    return task
+
+
+def enqueue_due(jobs: tuple[Job, ...] = JOBS) -> list[str]:
+    """Enqueue every due job once; returns the names enqueued."""
+    now = timezone.now()
+    started = []
+    for job in jobs:
+        row, _ = PeriodicJob.objects.get_or_create(name=job.name)
+        if row.next_run_at > now:
+            continue
+        claimed = PeriodicJob.objects.filter(pk=row.pk, next_run_at=row.next_run_at).update(
+            next_run_at=now + job.every, last_run_at=now)
+        if not claimed:
+            continue  # another scheduler took it
+        try:
+            _task(job.task).enqueue()  # type: ignore[attr-defined]
+        except (ImportError, AttributeError):
+            log.warning("periodic job %s: no task %s", job.name, job.task)
+            continue
+        started.append(job.name)
+    return started
+
+
+def run_forever(interval: float = 5.0, once: bool = False) -> None:
+    while True:
+        close_old_connections()
+        try:
+            enqueue_due()
+        except Exception:  # keep the antenna up: log, wait, try again
+            log.exception("scheduler pass failed")
+        if once:
+            return
+        time.sleep(interval)
