@@ -78,7 +78,9 @@ from fireside.community.models import (
 )
 from fireside.people.models import User
 
-BATCH = 2000
+# Rows per INSERT: PostgreSQL takes at most 65,535 parameters a statement, and a member row
+# has 27 fields; SQLite batches smaller still by itself.
+BATCH = 1000
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,29}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 _URL_RE = re.compile(r"https?://\S+")
