@@ -34,6 +34,11 @@ def _mount() -> None:
 
     api.add_router("/", people_router)
     api.add_router("/", community_router)
+    from fireside.care.api import router as care_router
+    from fireside.listening.api import router as listening_router
+
+    api.add_router("/", listening_router)
+    api.add_router("/", care_router)
     api.add_router("/", ideas_router)
 
 

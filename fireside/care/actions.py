@@ -1,0 +1,237 @@
+"""Every write in care: replies, states, owners, notes, escalation and incidents.
+
+`check_*` validates what a person sent and calls `do_*`; `do_*` writes and fires the side
+effects. Replies are messages in listening's table (direction "out"), so the stream,
+the conversation page and the metrics read one history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fireside.care.clock import reopen, wind
+from fireside.care.models import (
+    Alert,
+    Conversation,
+    EscalationHook,
+    Incident,
+    Note,
+    Priority,
+    Status,
+)
+from fireside.care.sla import PolicyBook
+from fireside.errors import ActionError, Conflict
+from fireside.listening.models import Direction, Message
+from fireside.people.models import User
+
+VIEWING_GUARD = timedelta(minutes=2)
+
+
+def _wind(conv: Conversation) -> None:
+    wind(conv, PolicyBook.load().targets(conv.channel_id, conv.priority))
+
+
+def do_reply(agent: User, conv: Conversation, text: str, *, at: datetime | None = None,
+             incident: Incident | None = None) -> Message:
+    """Record the organization's reply; it goes out through the connector when the
+    channel can post, otherwise it is marked as answered elsewhere."""
+    now = at or timezone.now()
+    channel = conv.channel
+    with transaction.atomic():
+        conv = Conversation.objects.select_for_update().get(pk=conv.pk)
+        last = conv.messages.order_by("-created_at", "-id").first()
+        message = Message.objects.create(
+            channel=channel, external_id=f"fireside:{conv.pk}:{now.timestamp():.6f}:{agent.pk}",
+            direction=Direction.OUT, agent=agent, conversation=conv, text=text,
+            in_reply_to=last.external_id if last else "", author_handle=agent.username,
+            author_name=agent.name, created_at=now, received_at=now,
+            sent_elsewhere=not channel.can_post, intent="other", sentiment="neutral")
+        conv.message_count += 1
+        conv.last_message_at = now
+        if conv.awaiting_since is not None:
+            conv.first_response_at = conv.first_response_at or now
+            conv.last_response_at = now
+            conv.awaiting_since = None
+            conv.sla_warned_at = conv.sla_breached_at = None
+        if conv.owner_id is None and incident is None:
+            conv.owner = agent
+        _wind(conv)
+        conv.save()
+    if channel.can_post:
+        from fireside.care.tasks import deliver_reply
+
+        transaction.on_commit(lambda: deliver_reply.enqueue(message.pk))
+    return message
+
+
+def check_reply(agent: User, conv: Conversation, text: str) -> Message:
+    text = text.strip()
+    if not text:
+        raise ActionError("Write a reply first.")
+    if len(text) > 5000:
+        raise ActionError("A reply can be at most 5,000 characters.")
+    return do_reply(agent, conv, text)
+
+
+def do_set_status(conv: Conversation, status: str) -> Conversation:
+    now = timezone.now()
+    targets = PolicyBook.load().targets(conv.channel_id, conv.priority)
+    if status == Status.OPEN and conv.status != Status.OPEN:
+        reopen(conv, targets, now)
+    elif status == Status.WAITING:
+        conv.status, conv.paused_at = Status.WAITING, now
+    elif status == Status.RESOLVED:
+        conv.status, conv.resolved_at = Status.RESOLVED, now
+    wind(conv, targets)
+    conv.save()
+    return conv
+
+
+def check_set_status(conv: Conversation, status: str) -> Conversation:
+    if status not in Status.values:
+        raise ActionError(f"Unknown state {status!r}.")
+    return do_set_status(conv, status)
+
+
+def check_update(conv: Conversation, *, owner: User | None = None, clear_owner: bool = False,
+                 priority: str | None = None, tags: Iterable[str] | None = None,
+                 team_id: int | None = None) -> Conversation:
+    if priority is not None:
+        if priority not in Priority.values:
+            raise ActionError(f"Unknown priority {priority!r}.")
+        conv.priority = priority
+        conv.resolution_due_at = None  # recomputed under the new priority's targets
+    if owner is not None:
+        if not owner.is_staff_member:
+            raise ActionError("Only staff can own a conversation.")
+        conv.owner = owner
+    if clear_owner:
+        conv.owner = None
+    if tags is not None:
+        conv.tags = sorted({t.strip().lower()[:40] for t in tags if t.strip()})
+    if team_id is not None:
+        conv.team_id = team_id
+    _wind(conv)
+    conv.save()
+    return conv
+
+
+def check_note(agent: User, conv: Conversation, body: str) -> Note:
+    body = body.strip()
+    if not body:
+        raise ActionError("A note cannot be empty.")
+    return Note.objects.create(conversation=conv, author=agent, body=body[:5000])
+
+
+def do_open(agent: User, conv: Conversation) -> User | None:
+    """Mark the agent as looking at the conversation; returns another agent who opened it
+    in the last two minutes, so the page can warn of a collision."""
+    now = timezone.now()
+    other = None
+    if (conv.viewing_agent_id not in (None, agent.pk) and conv.viewing_since
+            and now - conv.viewing_since < VIEWING_GUARD):
+        other = conv.viewing_agent
+    Conversation.objects.filter(pk=conv.pk).update(viewing_agent=agent, viewing_since=now)
+    return other
+
+
+def check_claim(agent: User, conv: Conversation) -> Conversation:
+    if conv.owner_id not in (None, agent.pk):
+        raise Conflict("Another agent owns this conversation; ask them or reassign it.")
+    conv.owner = agent
+    conv.save(update_fields=["owner"])
+    return conv
+
+
+# Escalation ---------------------------------------------------------------------------
+
+def _notify(recipients: Iterable[User], conv: Conversation, kind: str, text: str) -> None:
+    people = [u for u in recipients if u is not None]
+    Alert.objects.bulk_create([Alert(recipient=u, kind=kind, conversation=conv, text=text)
+                               for u in people])
+    emails = [u.email for u in people if u.email and u.notify_by_email]
+    if emails:
+        send_mail(f"[Fireside] {text}", f"{text}\n\n{settings.SITE_URL}/care/c/{conv.pk}",
+                  settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True)
+    hooks = list(EscalationHook.objects.filter(is_active=True).values_list("pk", flat=True))
+    if hooks:
+        from fireside.care.tasks import call_escalation_hook
+
+        payload = {"event": kind, "conversation": conv.pk, "text": text,
+                   "due_at": conv.sla_due_at.isoformat() if conv.sla_due_at else None}
+        def enqueue(pk: int) -> None:
+            transaction.on_commit(lambda: call_escalation_hook.enqueue(pk, payload))
+
+        for pk in hooks:
+            enqueue(pk)
+
+
+def _escalation_chain(conv: Conversation) -> list[User]:
+    chain: list[User] = []
+    if conv.owner is not None:
+        chain.append(conv.owner)
+    if conv.team is not None and conv.team.lead is not None:
+        chain.append(conv.team.lead)
+    if not chain:  # nobody named: whoever leads care
+        chain = list(User.objects.filter(role__in=("admin", "community_manager"),
+                                         is_active=True)[:3])
+    return chain
+
+
+def do_sweep_clocks(now: datetime | None = None) -> tuple[int, int]:
+    """Warn before a breach, escalate at the breach: returns (warned, escalated).
+
+    Breaches found more than a day late (an old import, say) are recorded without
+    paging anyone.
+    """
+    now = now or timezone.now()
+    warned = escalated = 0
+    stale = now - timedelta(days=1)
+    Conversation.objects.filter(status=Status.OPEN, sla_due_at__lt=stale,
+                                sla_breached_at__isnull=True).update(sla_breached_at=now)
+    breached = (Conversation.objects.filter(status=Status.OPEN, sla_due_at__lte=now,
+                                            sla_breached_at__isnull=True)
+                .select_related("owner", "team__lead")[:500])
+    for conv in breached:
+        chain = _escalation_chain(conv)
+        with transaction.atomic():
+            Conversation.objects.filter(pk=conv.pk).update(
+                sla_breached_at=now, escalation_level=F("escalation_level") + 1)
+            _notify(chain, conv, Alert.Kind.BREACH,
+                    f"SLA breached: “{conv.subject[:80]}” waited past its target")
+        escalated += 1
+    book = PolicyBook.load()
+    soon = (Conversation.objects.filter(status=Status.OPEN, sla_due_at__gt=now,
+                                        sla_due_at__lte=now + timedelta(hours=2),
+                                        sla_warned_at__isnull=True)
+            .select_related("owner", "team__lead")[:500])
+    for conv in soon:
+        targets = book.targets(conv.channel_id, conv.priority)
+        assert conv.sla_due_at is not None
+        if conv.sla_due_at - now > timedelta(minutes=targets.warn_before):
+            continue
+        with transaction.atomic():
+            Conversation.objects.filter(pk=conv.pk).update(sla_warned_at=now)
+            recipients = [conv.owner] if conv.owner else _escalation_chain(conv)
+            _notify(recipients, conv, Alert.Kind.WARNING,
+                    f"SLA due soon: “{conv.subject[:80]}”")
+        warned += 1
+    return warned, escalated
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def payload_bytes(payload: dict[str, object]) -> bytes:
+    return json.dumps(payload, sort_keys=True).encode()

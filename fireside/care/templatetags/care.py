@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+def _span(seconds: float) -> str:
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d}"
+    return f"{hours // 24} d {hours % 24} h"
+
+
+@register.filter
+def clock(due: datetime | None) -> str:
+    """'due in 42 min' or 'overdue by 1 h 05', for an SLA due time."""
+    if due is None:
+        return "clock stopped"
+    left = (due - timezone.now()).total_seconds()
+    return f"due in {_span(left)}" if left >= 0 else f"overdue by {_span(left)}"
+
+
+@register.filter
+def clock_class(due: datetime | None) -> str:
+    if due is None:
+        return "stopped"
+    left = (due - timezone.now()).total_seconds()
+    return "breached" if left < 0 else "soon" if left < 900 else "ok"

@@ -1,0 +1,41 @@
+"""Connectors that post replies back where the customer wrote.
+
+The community connector posts the reply in the thread. Mastodon, Bluesky and IMAP/SMTP
+delivery are not built yet: their replies are recorded as answered elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fireside.listening.models import ChannelKind, Message
+
+log = logging.getLogger("fireside.listening")
+
+
+def deliver(message_id: int) -> bool:
+    message = Message.objects.select_related("channel", "agent").filter(pk=message_id).first()
+    if message is None or message.agent is None:
+        return False
+    if message.channel.kind == ChannelKind.COMMUNITY:
+        from fireside.community import actions as community
+        from fireside.community.models import Thread
+
+        parent = message.in_reply_to or ""
+        thread_id = None
+        if parent.startswith("thread:"):
+            thread_id = int(parent.split(":")[1])
+        elif parent.startswith("post:"):
+            from fireside.community.models import Post
+
+            thread_id = Post.objects.filter(pk=int(parent.split(":")[1])).values_list(
+                "thread_id", flat=True).first()
+        thread = Thread.objects.filter(pk=thread_id).first() if thread_id else None
+        if thread is None:
+            return False
+        community.do_reply(message.agent, thread, body=message.text)
+        return True
+    log.info("connector %s cannot post yet; message %s answered elsewhere",
+             message.channel.kind, message.pk)
+    Message.objects.filter(pk=message.pk).update(sent_elsewhere=True)
+    return False
