@@ -24,6 +24,11 @@ How the dump maps onto Fireside:
 - HTML bodies are sanitized by nh3. `body` holds the sanitized HTML as well, not the
   dump's raw HTML: the API serves `body` as it is.
 
+The site is named by the dump's folder, as the official dumps are named after the site's
+host ("history.meta.stackexchange.com"; see `site_of`), and credited in the space's
+attribution with the licences the rows state. Badges.xml is read and counted only: badges
+come with rewards.
+
 Every created row carries `external_source="stackexchange:<site>"` and an `external_id`
 (the user's Id, "post:<Id>", "comment:<Id>"), so a second run skips what is present, and
 a newer dump of the same site adds only what is new: a new answer joins its question's
