@@ -19,7 +19,7 @@ from fireside.listening.models import ChannelAccount, Message
 
 pytestmark = pytest.mark.django_db
 
-COMPLAINTS = ["my order never arrived and nobody answers", "the grinder makes a terrible noise",
+COMPLAINTS = ["my order never arrived and nobody answers", "the grinder is broken",
               "how do I pause my coffee subscription?", "I love the new espresso roast",
               "the app won't load since this morning", "can't log in to my account at all"]
 
