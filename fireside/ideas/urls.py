@@ -5,6 +5,7 @@ from fireside.ideas import views
 urlpatterns = [
     path("ideas", views.campaigns, name="campaigns"),
     path("ideas/roadmap", views.roadmap, name="roadmap"),
+    path("ideas/new", views.campaign_new, name="campaign_new"),
     path("ideas/similar", views.similar_fragment, name="ideas_similar"),
     path("ideas/c/<slug:slug>", views.campaign_detail, name="campaign"),
     path("ideas/c/<slug:slug>/new", views.idea_new, name="idea_new"),

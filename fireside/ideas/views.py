@@ -6,6 +6,7 @@ Voting and following work as plain form posts; with htmx the button swaps in pla
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -239,3 +240,54 @@ def results_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def _csv_safe(value: str) -> str:
     """Spreadsheets run cells that start with these as formulas."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+@action_errors
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    """Moderators ask the community a question: open ideas, or a choice between options."""
+    user = _member(request)
+    spaces = [s for s in community_queries.visible_spaces(user)
+              if community_queries.can_moderate(user, s)]
+    if not spaces:
+        raise Http404
+    form = {k: request.POST.get(k, "") for k in (
+        "space", "title", "description", "form", "choice_mode", "audience", "opens_at",
+        "closes_at", "vote_budget", "options")} if request.method == "POST" else {
+        "form": "ideas", "choice_mode": "single", "audience": "public"}
+    error = None
+    if request.method == "POST":
+        try:
+            space = community_queries.get_space(user, form["space"])
+            campaign = actions.check_create_campaign(
+                user, space, title=form["title"], description=form["description"],
+                opens_at=_parse_local(form["opens_at"]) if form["opens_at"] else None,
+                closes_at=_parse_local(form["closes_at"]),
+                audience=form["audience"],
+                audience_kinds=request.POST.getlist("audience_kinds"),
+                form=form["form"], choice_mode=form["choice_mode"],
+                vote_budget=int(form["vote_budget"]) if form["vote_budget"].strip() else None,
+                accept_suggestions=bool(request.POST.get("accept_suggestions")),
+                options=form["options"].splitlines(),
+            )
+        except (ActionError, ValueError) as e:
+            error = e.detail if isinstance(e, ActionError) else "Check the dates and numbers."
+        else:
+            messages.success(request, "The campaign is live. Tell your community about it!")
+            return redirect("campaign", slug=campaign.slug)
+    from fireside.ideas.models import Audience, CampaignForm, ChoiceMode
+    from fireside.people.models import Kind
+
+    return render(request, "ideas/campaign_new.html", {
+        "spaces": spaces, "form": form, "error": error, "forms": CampaignForm.choices,
+        "modes": ChoiceMode.choices, "audiences": Audience.choices, "kinds": Kind.choices,
+        "chosen_kinds": request.POST.getlist("audience_kinds"),
+    }, status=400 if error else 200)
+
+
+def _parse_local(value: str) -> datetime:
+    """A `datetime-local` field's value, read in the site's time zone."""
+    parsed = datetime.fromisoformat(value)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
