@@ -266,17 +266,28 @@ def lexicon_arrays(
 # ---------------------------------------------------------------- models
 
 
+@dataclass(frozen=True)
+class Head:
+    """A fitted linear head over the full hashed space."""
+
+    coef: npt.NDArray[np.float64]  # (classes or 1, N_FEATURES)
+    intercept: npt.NDArray[np.float64]
+
+    def logits(self, x: sp.csr_matrix) -> npt.NDArray[np.float64]:
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+
 def _fit_head(
     x: sp.csr_matrix, y: npt.NDArray[np.int64], w: npt.NDArray[np.float64], c: float
-) -> LogisticRegression:
+) -> Head:
+    # fit only on the columns the data uses: L-BFGS's cost per iteration grows with
+    # the parameter count, and the other 2^19 - k columns would stay zero anyway
+    columns = np.unique(x.indices)
     model = LogisticRegression(C=c, max_iter=2000, random_state=SEED)
-    model.fit(x, y, sample_weight=w)
-    return model
-
-
-def _head_logits(model: LogisticRegression, x: sp.csr_matrix) -> npt.NDArray[np.float64]:
-    scores = model.decision_function(x)
-    return scores if scores.ndim == 2 else scores[:, None]
+    model.fit(x[:, columns], y, sample_weight=w)
+    coef = np.zeros((model.coef_.shape[0], x.shape[1]))
+    coef[:, columns] = model.coef_
+    return Head(coef, model.intercept_)
 
 
 SENTIMENT_C = 1.0
@@ -304,10 +315,10 @@ def fit_classifiers(
     strata = y_sent * 3 + (y_comp + 1)
     for train_idx, test_idx in folds.split(x, strata):
         sent = _fit_head(x[train_idx], y_sent[train_idx], weight[train_idx], SENTIMENT_C)
-        oof[test_idx, :3] = _head_logits(sent, x[test_idx]) + 0.0
+        oof[test_idx, :3] = sent.logits(x[test_idx])
         labelled = train_idx[has_comp[train_idx]]
         comp = _fit_head(x[labelled], y_comp[labelled], weight[labelled], COMPLAINT_C)
-        oof[test_idx, 3] = _head_logits(comp, x[test_idx])[:, 0]
+        oof[test_idx, 3] = comp.logits(x[test_idx])[:, 0]
 
     sent = _fit_head(x, y_sent, weight, SENTIMENT_C)
     comp = _fit_head(x[has_comp], y_comp[has_comp], weight[has_comp], COMPLAINT_C)
@@ -317,18 +328,18 @@ def fit_classifiers(
     )
 
     head_dense = np.zeros((x.shape[1], len(HEAD_COLUMNS)), dtype=np.float32)
-    head_dense[:, :3] = sent.coef_.T
-    head_dense[:, 3] = comp.coef_[0]
-    head_dense[:, 4] = off.coef_[0]
+    head_dense[:, :3] = sent.coef.T
+    head_dense[:, 3] = comp.coef[0]
+    head_dense[:, 4] = off.coef[0]
     rows = np.flatnonzero(np.abs(head_dense).sum(axis=1) > 1e-6).astype(np.int32)
     arrays: dict[str, npt.NDArray[np.generic]] = {
         **lexicon,
         **similarity,
         "head_rows": rows,
         "head_vals": head_dense[rows].astype(np.float16),
-        "head_intercepts": np.concatenate(
-            [sent.intercept_, comp.intercept_, off.intercept_]
-        ).astype(np.float32),
+        "head_intercepts": np.concatenate([sent.intercept, comp.intercept, off.intercept]).astype(
+            np.float32
+        ),
     }
 
     # stage 2 sees the same dense features the runtime computes, with the
