@@ -64,11 +64,14 @@ def server_command(host: str, port: int, workers: int) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run the web server and, unless told otherwise, a background worker beside it."""
+    """Run the web server and, unless told otherwise, a background worker and the
+    periodic-task scheduler beside it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fireside.settings")
     children = [subprocess.Popen(server_command(args.host, args.port, args.workers))]
     if not args.no_worker:
         children.append(subprocess.Popen(_worker_command()))
+        # Periodic tasks (polling, SLA escalation, incidents) are enqueued by the scheduler.
+        children.append(subprocess.Popen([sys.executable, "-m", "fireside.cli", "scheduler"]))
 
     def stop(signum: int, _frame: object) -> None:
         for child in children:
@@ -148,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
                    help="web server processes (WEB_CONCURRENCY, default 2)")
-    p.add_argument("--no-worker", action="store_true", help="do not start a task worker")
+    p.add_argument("--no-worker", action="store_true",
+                   help="do not start a task worker nor the periodic-task scheduler")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="run the background task worker",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from fireside.listening.models import PeriodicJob
 
 log = logging.getLogger("fireside.scheduler")
+INTERVAL = 5.0  # seconds between the scheduler's checks
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def enqueue_due(jobs: tuple[Job, ...] = JOBS) -> list[str]:
     return started
 
 
-def run_forever(interval: float = 5.0, once: bool = False) -> None:
+def run_forever(interval: float = INTERVAL, once: bool = False) -> None:
     while True:
         close_old_connections()
         try:
