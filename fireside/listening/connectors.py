@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
+
 from fireside.listening.models import ChannelKind, Message
 
 log = logging.getLogger("fireside.listening")
@@ -33,7 +35,12 @@ def deliver(message_id: int) -> bool:
         thread = Thread.objects.filter(pk=thread_id).first() if thread_id else None
         if thread is None:
             return False
-        community.do_reply(message.agent, thread, body=message.text)
+        with transaction.atomic():
+            post = community.do_reply(message.agent, thread, body=message.text)
+            # The new post comes back through the stream as "post:<id>" once this commits;
+            # naming the reply after it makes that a duplicate, dropped, not a second message.
+            Message.objects.filter(pk=message.pk).update(external_id=f"post:{post.pk}",
+                                                         url=f"/p/{post.pk}")
         return True
     log.info("connector %s cannot post yet; message %s answered elsewhere",
              message.channel.kind, message.pk)

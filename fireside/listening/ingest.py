@@ -378,7 +378,7 @@ def _adopt_orphans(channel: Channel, assigned: dict[str, int]) -> set[int]:
 _RECOUNT_FIELDS = ("status", "message_count", "last_message_at", "awaiting_since",
                    "first_response_at", "last_response_at", "resolved_at", "sla_due_at",
                    "resolution_due_at", "first_response_met", "resolution_met", "paused_at",
-                   "policy")
+                   "policy", "sla_warned_at", "sla_breached_at")
 
 
 _ATTNAMES = {"policy": "policy_id"}
@@ -389,7 +389,8 @@ def _recount(conv_ids: set[int], book: PolicyBook, now: datetime) -> None:
     convs = {c.pk: c for c in Conversation.objects.filter(id__in=conv_ids).only(
         "id", "channel_id", "priority", "status", "first_message_at", "resolution_due_at",
         "resolved_at", "first_response_met", "resolution_met", "first_response_at",
-        "last_response_at", "paused_at", "sla_due_at", "policy_id")}
+        "last_response_at", "paused_at", "sla_due_at", "policy_id", "awaiting_since",
+        "sla_warned_at", "sla_breached_at")}
     rows = (Message.objects.filter(conversation_id__in=conv_ids)
             .order_by("conversation_id", "created_at", "id")
             .values_list("conversation_id", "direction", "created_at"))
@@ -410,6 +411,9 @@ def _recount(conv_ids: set[int], book: PolicyBook, now: datetime) -> None:
     updates = []
     for conv_id, (count, last, awaiting, first_resp, last_resp, last_in) in state.items():
         conv = convs[conv_id]
+        if awaiting is not None and awaiting != conv.awaiting_since:
+            # A new wait began: its clock may warn and escalate afresh.
+            conv.sla_warned_at = conv.sla_breached_at = None
         conv.message_count, conv.last_message_at = count, last
         conv.awaiting_since, conv.last_response_at = awaiting, last_resp
         conv.first_response_at = conv.first_response_at or first_resp

@@ -71,3 +71,26 @@ def test_a_customer_reply_reopens_a_conversation_waiting_on_them(channel: Channe
     conv = Conversation.objects.get()
     assert conv.status == Status.OPEN
     assert conv.sla_due_at is not None
+
+
+def test_a_new_customer_message_after_a_reply_starts_a_fresh_warning_and_escalation(
+        channel: Channel) -> None:
+    from django.utils import timezone
+
+    ingest_batch(channel, [raw("My beans never came", external_id="q1")])
+    Conversation.objects.update(sla_warned_at=timezone.now(), sla_breached_at=timezone.now())
+    ingest_batch(channel, [raw("Sorry! On its way.", author="EmberCares", external_id="r1",
+                               in_reply_to="q1", outbound=True, minutes=90)])
+    ingest_batch(channel, [raw("Still nothing here", external_id="q2", minutes=600)])
+    conv = Conversation.objects.get()
+    assert conv.sla_due_at is not None
+    assert conv.sla_warned_at is None and conv.sla_breached_at is None
+
+
+def test_more_messages_in_the_same_wait_keep_its_escalation_markers(channel: Channel) -> None:
+    from django.utils import timezone
+
+    ingest_batch(channel, [raw("My beans never came", external_id="q1")])
+    Conversation.objects.update(sla_breached_at=timezone.now())
+    ingest_batch(channel, [raw("Hello?? anyone?", external_id="q2", minutes=70)])
+    assert Conversation.objects.get().sla_breached_at is not None
