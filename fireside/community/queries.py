@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet
 from django.http import Http404
 
 from fireside.community.models import Post, Space, Thread, ThreadKind, Visibility
@@ -124,9 +124,13 @@ def thread_posts(thread: Thread, moderator: bool = False) -> QuerySet[Post]:
 
 
 def recent_threads(viewer: Viewer, limit: int = 20) -> QuerySet[Thread]:
+    # `space_id + 0` keeps the space index out of it: through that index SQLite would
+    # fetch and sort every visible thread; without it, it walks `thread_recent` newest
+    # first and stops after `limit` rows.
+    space = ExpressionWrapper(F("space_id") + 0, output_field=BigIntegerField())
     return (
-        Thread.objects.filter(space_id__in=visible_space_ids(viewer), is_hidden=False,
-                              is_deleted=False)
+        Thread.objects.alias(space_ref=space)
+        .filter(space_ref__in=visible_space_ids(viewer), is_hidden=False, is_deleted=False)
         .select_related("author", "space")
         .order_by("-last_activity_at", "-id")[:limit]
     )
