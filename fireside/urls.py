@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("fireside.people.urls")),
     path("", include("fireside.community.urls")),
     path("", include("fireside.care.urls")),
+    path("", include("fireside.listening.urls")),
     path("", include("fireside.ideas.urls")),
     # Uploaded avatars; a deployment behind a web server may serve MEDIA_ROOT itself.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
