@@ -105,8 +105,8 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     posts = list(page.object_list)
     reacted = queries.viewer_reactions(request.user, [p.pk for p in posts])
     for post in posts:
-        post.viewer_like = (post.pk, "like") in reacted  # type: ignore[attr-defined]
-        post.viewer_helpful = (post.pk, "helpful") in reacted  # type: ignore[attr-defined]
+        post.viewer_like = (post.pk, "like") in reacted
+        post.viewer_helpful = (post.pk, "helpful") in reacted
     user = request.user
     return render(request, "community/thread.html", {
         "thread": thread, "space": thread.space, "posts": posts, "page": page,
@@ -125,8 +125,10 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
 def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = queries.get_thread(request.user, thread_id)
     reply_to = None
-    if request.POST.get("reply_to"):
-        reply_to = queries.get_post(request.user, int(request.POST["reply_to"]))
+    if reply_to_id := request.POST.get("reply_to", ""):
+        if not reply_to_id.isdigit():
+            raise Http404("No such post.")
+        reply_to = queries.get_post(request.user, int(reply_to_id))
     ratelimit.hit("post", str(request.user.pk))
     post = actions.check_reply(_member(request), thread, body=request.POST.get("body", ""),
                                reply_to=reply_to)
@@ -193,6 +195,8 @@ def accept(request: HttpRequest, post_id: int) -> HttpResponse:
 def follow(request: HttpRequest, target: str, ident: str) -> HttpResponse:
     on = request.POST.get("on", "1") == "1"
     if target == "thread":
+        if not ident.isdigit():
+            raise Http404("No such thread.")
         thread = queries.get_thread(request.user, int(ident))
         actions.do_follow(_member(request), thread=thread, on=on)
     else:
