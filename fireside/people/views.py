@@ -159,8 +159,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     secret = None
     if request.method == "POST":
-        if request.POST.get("revoke"):
-            ApiToken.objects.filter(user=user, pk=request.POST["revoke"]).delete()
+        if revoke := request.POST.get("revoke", ""):
+            if revoke.isdigit():
+                ApiToken.objects.filter(user=user, pk=int(revoke)).delete()
             messages.success(request, "The token is revoked.")
             return redirect("tokens")
         _token, secret = actions.do_create_token(user, request.POST.get("name", ""))
