@@ -213,3 +213,48 @@ def test_a_log_in_form_sends_the_member_back_where_they_were(community, asker):
     browser.submit(username="asker", password=PASSWORD)
 
     assert browser.url == f"/t/{community.pk}"
+
+
+@pytest.mark.parametrize(("path", "data"), [
+    ("/t/{thread}/reply", {"body": "hello", "reply_to": "abc"}),
+    ("/follow/thread/abc", {"on": "1"}),
+    ("/follow/thread/99999999", {"on": "1"}),
+    ("/settings/tokens", {"revoke": "abc"}),
+    ("/p/{opening}/react/like", {"on": "maybe"}),
+    ("/t/{thread}/moderate", {"action": "move", "space": ""}),
+])
+def test_garbage_in_a_form_answers_4xx_never_500(community, asker, path, data):
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(username="mod"))
+    opening = community.posts.get(is_opening=True)
+
+    response = client.post(path.format(thread=community.pk, opening=opening.pk), data)
+
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("path", ["/s/general?after=2020-01-01T00:00:00_abc",
+                                  "/s/general?after=%00", "/t/{thread}?page=abc",
+                                  "/t/{thread}?page=99999", "/search?q=%00", "/unanswered?page=x",
+                                  "/search?space=nope&q=x"])
+def test_garbage_in_a_query_string_answers_200_or_404_never_500(community, path):
+    response = Client(raise_request_exception=False).get(path.format(thread=community.pk))
+
+    assert response.status_code in (200, 404)
+
+
+def test_a_form_never_sends_a_member_to_another_site(community, asker):
+    client = Client()
+    client.force_login(User.objects.get(username="answerer"))
+    opening = community.posts.get(is_opening=True)
+
+    referer = client.post(f"/p/{opening.pk}/react/like", {"on": "1"},
+                          HTTP_REFERER="https://evil.example/phish")
+    next_field = client.post(f"/p/{opening.pk}/react/like",
+                             {"on": "0", "next": "//evil.example/phish"})
+    login = Client().post("/login?next=https://evil.example/", {"username": "asker",
+                                                                 "password": PASSWORD})
+
+    assert referer["Location"] == "/"
+    assert next_field["Location"] == "/"
+    assert login["Location"] == "/"
