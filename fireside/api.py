@@ -40,6 +40,11 @@ def _mount() -> None:
     api.add_router("/", listening_router)
     api.add_router("/", care_router)
     api.add_router("/", ideas_router)
+    from fireside.relationships.api import router as relationships_router
+    from fireside.rewards.api import router as rewards_router
+
+    api.add_router("/", rewards_router)
+    api.add_router("/", relationships_router)
 
 
 _mount()

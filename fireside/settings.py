@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "fireside.listening",
     "fireside.care",
     "fireside.ideas",
+    "fireside.rewards",
+    "fireside.relationships",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +208,10 @@ RATE_LIMITS = {
     "password_reset": (5, 3600),
 }
 RATE_LIMITS_ENABLED = env_bool("FIRESIDE_RATE_LIMITS", True)
+
+# What deleting an account does to its posts: "anonymize" keeps them under an anonymous
+# placeholder, "remove" empties them and marks them removed at the author's request.
+FIRESIDE_DELETION_POLICY = os.environ.get("FIRESIDE_DELETION_POLICY", "anonymize")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("fireside.care.urls")),
     path("", include("fireside.listening.urls")),
     path("", include("fireside.ideas.urls")),
+    path("", include("fireside.rewards.urls")),
+    path("", include("fireside.relationships.urls")),
     # Uploaded avatars; a deployment behind a web server may serve MEDIA_ROOT itself.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
          {"document_root": settings.MEDIA_ROOT}),

@@ -262,6 +262,11 @@ def do_react(user: User, post: Post, kind: str, on: bool = True) -> Post:
     if delta:
         Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + delta})
         setattr(post, counter, getattr(post, counter) + delta)
+    if delta > 0 and kind == ReactionKind.HELPFUL:
+        from fireside.rewards.actions import on_event
+
+        on_event("helpful_reaction", post.author_id, key=f"helpful:post:{post.pk}:by:{user.pk}",
+                 space_id=post.thread.space_id, reason=f"Marked helpful by @{user.username}")
     return post
 
 
@@ -294,6 +299,11 @@ def do_accept_answer(actor: User, post: Post, notify: bool = True) -> Thread:
     User.objects.filter(pk=post.author_id).update(accepted_count=F("accepted_count") + 1)
     if notify:
         _notify(NotificationKind.ACCEPTED, actor, thread, post, [post.author])
+    if post.author_id != thread.author_id:
+        from fireside.rewards.actions import on_event
+
+        on_event("accepted_answer", post.author_id, key=f"accepted:post:{post.pk}",
+                 space_id=thread.space_id, reason=f"Answer accepted in “{thread.title[:120]}”")
     return thread
 
 

@@ -421,6 +421,12 @@ def do_set_status(actor: User, idea: Idea, status: str, reason: str = "",
                                 reason=reason, created_at=now)
     if status == Status.SHIPPED:
         Credit.objects.filter(idea=idea, granted_at__isnull=True).update(granted_at=now)
+        from fireside.rewards.actions import on_event
+
+        space_id = idea.campaign.space_id
+        for person_id in Credit.objects.filter(idea=idea).values_list("person_id", flat=True):
+            on_event("idea_shipped", person_id, key=f"shipped:idea:{idea.pk}:{person_id}",
+                     space_id=space_id, reason=f"Idea shipped: “{idea.title[:120]}”")
     if notify:
         _notify_status(actor, idea, status, reason)
     return idea

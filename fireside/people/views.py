@@ -17,6 +17,7 @@ from fireside.errors import ActionError
 from fireside.ideas import queries as ideas_queries
 from fireside.people import actions
 from fireside.people.models import ApiToken, Kind, Role, User
+from fireside.rewards import views as rewards_views
 from fireside.web import action_errors
 
 
@@ -91,6 +92,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "contributions": list(community_queries.user_contributions(viewer, person)),
         "idea_credits": ideas_queries.profile_credits(viewer, person),
         "can_manage": can_manage, "kinds": Kind.choices, "roles": Role.choices,
+        **rewards_views.profile_context(viewer, person),
     })
 
 
