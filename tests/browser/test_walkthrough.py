@@ -109,6 +109,14 @@ def test_a_new_member_asks_gets_an_answer_and_accepts_it(page, new_page, live_se
     thread.refresh_from_db()
     assert thread.accepted_post_id == answer.pk
 
+    # The static files are served, so htmx enhances the buttons: a like updates in place.
+    assert page.evaluate("typeof window.htmx") == "object"
+    url = page.url
+    page.get_by_test_id(f"like-{answer.pk}").click()
+    page.wait_for_selector(f"[data-testid=like-{answer.pk}][aria-pressed=true]")
+    assert page.get_by_test_id(f"like-{answer.pk}").inner_text() == "Like 1"
+    assert page.url == url
+
     # 6. Bruno sees the bell and the notification.
     bruno.reload()
     assert bruno.get_by_test_id("unread-count").inner_text() == "1"
