@@ -1,4 +1,5 @@
-"""Care in the API: the inbox, a conversation, replies and states, incidents."""
+"""Care in the API: the inbox, a conversation, replies and states, incidents, SLA
+policies, the rota, saved replies and round-robin assignment."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from fireside.care import actions, incidents, queries
-from fireside.care.models import Conversation
-from fireside.errors import Forbidden
+from fireside.care import actions, incidents, queries, setup
+from fireside.care.models import Conversation, RotaShift, SavedReply, SlaPolicy
+from fireside.care.rota import agents_on_shift, uncovered_hours
+from fireside.errors import Forbidden, NotFound
 from fireside.people.models import User
 
 router = Router(tags=["care"])
@@ -110,3 +112,139 @@ def follow_up(request: HttpRequest, incident_id: int, body: TextIn) -> dict[str,
     agent = _agent(request)
     return {"conversations": incidents.check_follow_up(
         agent, queries.get_incident(agent, incident_id), body.text)}
+
+
+class PolicyIn(Schema):
+    name: str
+    first_response_minutes: int = 60
+    next_response_minutes: int = 240
+    resolution_minutes: int = 1440
+    warn_before_minutes: int = 15
+    priority: str = ""
+    channel_id: int | None = None
+    calendar_id: int | None = None
+
+
+class PolicyOut(PolicyIn):
+    id: int
+
+    @staticmethod
+    def of(p: SlaPolicy) -> PolicyOut:
+        return PolicyOut(id=p.pk, name=p.name, first_response_minutes=p.first_response_minutes,
+                         next_response_minutes=p.next_response_minutes,
+                         resolution_minutes=p.resolution_minutes,
+                         warn_before_minutes=p.warn_before_minutes, priority=p.priority,
+                         channel_id=p.channel_id, calendar_id=p.calendar_id)
+
+
+class ShiftIn(Schema):
+    agent_id: int
+    weekday: int
+    start_hour: int
+    end_hour: int
+    time_zone: str = "UTC"
+
+
+class ShiftOut(ShiftIn):
+    id: int
+
+
+class RotaOut(Schema):
+    shifts: list[ShiftOut]
+    on_shift: list[int]
+    uncovered: list[tuple[int, int]]
+
+
+class SavedReplyIn(Schema):
+    title: str
+    body: str
+
+
+class SavedReplyOut(SavedReplyIn):
+    id: int
+
+
+@router.get("/care/policies", response=list[PolicyOut])
+def list_policies(request: HttpRequest) -> list[PolicyOut]:
+    _agent(request)
+    return [PolicyOut.of(p) for p in SlaPolicy.objects.order_by("id")]
+
+
+@router.post("/care/policies", response={201: PolicyOut})
+def create_policy(request: HttpRequest, body: PolicyIn) -> tuple[int, PolicyOut]:
+    policy = setup.check_save_policy(
+        _agent(request), name=body.name, first_response=body.first_response_minutes,
+        next_response=body.next_response_minutes, resolution=body.resolution_minutes,
+        warn_before=body.warn_before_minutes, priority=body.priority,
+        channel_id=body.channel_id, calendar_id=body.calendar_id)
+    return 201, PolicyOut.of(policy)
+
+
+@router.delete("/care/policies/{policy_id}", response={204: None})
+def delete_policy(request: HttpRequest, policy_id: int) -> tuple[int, None]:
+    agent = _agent(request)
+    policy = SlaPolicy.objects.filter(pk=policy_id).first()
+    if policy is None:
+        raise NotFound("No such policy.")
+    setup.do_delete_policy(agent, policy)
+    return 204, None
+
+
+@router.get("/care/rota", response=RotaOut)
+def get_rota(request: HttpRequest) -> RotaOut:
+    """The shifts, who is on shift now, and every uncovered (weekday, hour) in UTC."""
+    _agent(request)
+    return RotaOut(shifts=[ShiftOut(id=s.pk, agent_id=s.agent_id, weekday=s.weekday,
+                                    start_hour=s.start_hour, end_hour=s.end_hour,
+                                    time_zone=s.time_zone) for s in RotaShift.objects.all()],
+                   on_shift=sorted(set(agents_on_shift())), uncovered=uncovered_hours())
+
+
+@router.post("/care/rota", response={201: ShiftOut})
+def add_shift(request: HttpRequest, body: ShiftIn) -> tuple[int, ShiftOut]:
+    s = setup.check_add_shift(_agent(request), agent_id=body.agent_id, weekday=body.weekday,
+                              start_hour=body.start_hour, end_hour=body.end_hour,
+                              time_zone=body.time_zone)
+    return 201, ShiftOut(id=s.pk, agent_id=s.agent_id, weekday=s.weekday,
+                         start_hour=s.start_hour, end_hour=s.end_hour, time_zone=s.time_zone)
+
+
+@router.delete("/care/rota/{shift_id}", response={204: None})
+def remove_shift(request: HttpRequest, shift_id: int) -> tuple[int, None]:
+    agent = _agent(request)
+    shift = RotaShift.objects.filter(pk=shift_id).first()
+    if shift is None:
+        raise NotFound("No such shift.")
+    setup.do_remove_shift(agent, shift)
+    return 204, None
+
+
+@router.get("/care/saved-replies", response=list[SavedReplyOut])
+def list_saved_replies(request: HttpRequest) -> list[SavedReplyOut]:
+    _agent(request)
+    return [SavedReplyOut(id=r.pk, title=r.title, body=r.body)
+            for r in SavedReply.objects.order_by("title")]
+
+
+@router.post("/care/saved-replies", response={201: SavedReplyOut})
+def create_saved_reply(request: HttpRequest, body: SavedReplyIn) -> tuple[int, SavedReplyOut]:
+    r = setup.check_save_reply(_agent(request), title=body.title, body=body.body)
+    return 201, SavedReplyOut(id=r.pk, title=r.title, body=r.body)
+
+
+@router.delete("/care/saved-replies/{reply_id}", response={204: None})
+def delete_saved_reply(request: HttpRequest, reply_id: int) -> tuple[int, None]:
+    agent = _agent(request)
+    reply = SavedReply.objects.filter(pk=reply_id).first()
+    if reply is None:
+        raise NotFound("No such saved reply.")
+    setup.do_delete_saved_reply(agent, reply)
+    return 204, None
+
+
+@router.post("/care/assign/round-robin")
+def assign_round_robin(request: HttpRequest) -> dict[str, int]:
+    """Unowned open conversations, most urgent first, to the agents on shift in turn;
+    answers {agent id: conversations given}."""
+    _agent(request)
+    return {str(k): v for k, v in setup.do_assign_round_robin().items()}

@@ -9,4 +9,12 @@ urlpatterns = [
     path("care/incidents/<int:incident_id>", views.incident, name="care_incident"),
     path("care/incidents/<int:incident_id>/<str:verb>", views.incident_act,
          name="care_incident_act"),
+    path("care/policies", views.policies, name="care_policies"),
+    path("care/policies/<str:verb>", views.policies_act, name="care_policies_act"),
+    path("care/rota", views.rota, name="care_rota"),
+    path("care/rota/<str:verb>", views.rota_act, name="care_rota_act"),
+    path("care/saved-replies", views.saved_replies, name="care_saved_replies"),
+    path("care/saved-replies/<str:verb>", views.saved_replies_act,
+         name="care_saved_replies_act"),
+    path("care/assign/round-robin", views.round_robin, name="care_round_robin"),
 ]

@@ -1,16 +1,26 @@
-"""Care pages: the inbox, a conversation, an incident. Thin: parse, scope, one action."""
+"""Care pages: the inbox, a conversation, an incident, SLA policies, the rota and saved
+replies. Thin: parse, scope, one action."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fireside.care import actions, incidents, queries
-from fireside.care.models import Priority, SavedReply, Status
+from fireside.care import actions, incidents, queries, setup
+from fireside.care.models import (
+    BusinessCalendar,
+    Priority,
+    RotaShift,
+    SavedReply,
+    SlaPolicy,
+    Status,
+)
+from fireside.care.rota import agents_on_shift, uncovered_hours
 from fireside.listening.models import Channel
 from fireside.people.models import User
 from fireside.web import action_errors
@@ -103,3 +113,106 @@ def incident_act(request: HttpRequest, incident_id: int, verb: str) -> HttpRespo
     elif verb == "follow-up":
         incidents.check_follow_up(agent, item, request.POST.get("text", ""))
     return HttpResponseRedirect(reverse("care_incident", args=[item.pk]))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def policies(request: HttpRequest) -> HttpResponse:
+    _agent(request)
+    return render(request, "care/policies.html", {
+        "policies": list(SlaPolicy.objects.select_related("channel", "calendar")
+                         .order_by("channel__name", "priority")),
+        "channels": Channel.objects.only("id", "name"), "priorities": Priority.choices,
+        "calendars": BusinessCalendar.objects.all(), "can_edit": setup.is_lead(request.user),
+    })
+
+
+@login_required
+@require_POST
+@action_errors
+def policies_act(request: HttpRequest, verb: str) -> HttpResponse:
+    lead = _agent(request)
+    if verb == "add":
+        setup.check_save_policy(
+            lead, name=request.POST.get("name", ""),
+            first_response=request.POST.get("first_response", ""),
+            next_response=request.POST.get("next_response", ""),
+            resolution=request.POST.get("resolution", ""),
+            warn_before=request.POST.get("warn_before", "15"),
+            priority=request.POST.get("priority", ""),
+            channel_id=_int(request.POST.get("channel")),
+            calendar_id=_int(request.POST.get("calendar")))
+        messages.success(request, "Policy saved; new clocks follow it.")
+    elif verb == "delete":
+        policy = get_object_or_404(SlaPolicy, pk=_int(request.POST.get("policy")) or 0)
+        setup.do_delete_policy(lead, policy)
+    return HttpResponseRedirect(reverse("care_policies"))
+
+
+@login_required
+def rota(request: HttpRequest) -> HttpResponse:
+    _agent(request)
+    gaps = set(uncovered_hours())
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    grid = [(days[d], [(h, (d, h) in gaps) for h in range(24)]) for d in range(7)]
+    return render(request, "care/rota.html", {
+        "shifts": list(RotaShift.objects.select_related("agent")), "grid": grid,
+        "gap_count": len(gaps), "days": list(enumerate(days)),
+        "agents": User.objects.exclude(role="").filter(is_active=True).order_by("display_name"),
+        "on_shift": User.objects.filter(pk__in=agents_on_shift()),
+        "can_edit": setup.is_lead(request.user),
+    })
+
+
+@login_required
+@require_POST
+@action_errors
+def rota_act(request: HttpRequest, verb: str) -> HttpResponse:
+    lead = _agent(request)
+    if verb == "add":
+        setup.check_add_shift(lead, agent_id=_int(request.POST.get("agent")) or 0,
+                              weekday=_int(request.POST.get("weekday")) or 0,
+                              start_hour=_int(request.POST.get("start_hour")) or 0,
+                              end_hour=_int(request.POST.get("end_hour")) or 0,
+                              time_zone=request.POST.get("time_zone", "UTC").strip() or "UTC")
+    elif verb == "remove":
+        shift = get_object_or_404(RotaShift, pk=_int(request.POST.get("shift")) or 0)
+        setup.do_remove_shift(lead, shift)
+    return HttpResponseRedirect(reverse("care_rota"))
+
+
+@login_required
+def saved_replies(request: HttpRequest) -> HttpResponse:
+    _agent(request)
+    return render(request, "care/saved_replies.html",
+                  {"replies": list(SavedReply.objects.order_by("title"))})
+
+
+@login_required
+@require_POST
+@action_errors
+def saved_replies_act(request: HttpRequest, verb: str) -> HttpResponse:
+    agent = _agent(request)
+    if verb == "add":
+        setup.check_save_reply(agent, title=request.POST.get("title", ""),
+                               body=request.POST.get("body", ""))
+    elif verb == "delete":
+        reply = get_object_or_404(SavedReply, pk=_int(request.POST.get("reply")) or 0)
+        setup.do_delete_saved_reply(agent, reply)
+    return HttpResponseRedirect(reverse("care_saved_replies"))
+
+
+@login_required
+@require_POST
+def round_robin(request: HttpRequest) -> HttpResponse:
+    _agent(request)
+    given = setup.do_assign_round_robin()
+    if given:
+        messages.success(request, f"Assigned {sum(given.values())} conversations among "
+                                  f"{len(given)} agents on shift.")
+    else:
+        messages.info(request, "Nothing assigned: nobody is on shift, or nothing is unowned.")
+    return HttpResponseRedirect(reverse("care_inbox"))

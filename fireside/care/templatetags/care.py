@@ -33,3 +33,9 @@ def clock_class(due: datetime | None) -> str:
         return "stopped"
     left = (due - timezone.now()).total_seconds()
     return "breached" if left < 0 else "soon" if left < 900 else "ok"
+
+
+@register.filter
+def weekday_name(day: int) -> str:
+    return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+            "Sunday")[int(day) % 7]
