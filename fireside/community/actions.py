@@ -46,10 +46,15 @@ class Rendered:
     mentioned: list[User]
 
 
-def render_body(body: str) -> Rendered:
+def render_body(body: str, body_format: str = "markdown") -> Rendered:
+    """Safe HTML and plain text for a body: Markdown is rendered, imported HTML is kept
+    (both end sanitized); @handles of active members become links and are notified."""
     handles = markup.mentioned_handles(body)
     mentioned = list(User.objects.filter(username__in=handles, is_active=True)) if handles else []
-    body_html = markup.render_markdown(body, {u.username for u in mentioned})
+    if body_format == "html":
+        body_html = markup.sanitize_html(body)
+    else:
+        body_html = markup.render_markdown(body, {u.username for u in mentioned})
     return Rendered(body_html, markup.html_to_text(body_html), mentioned)
 
 
@@ -227,7 +232,9 @@ def do_edit_post(editor: User, post: Post, *, body: str, title: str | None = Non
     thread = post.thread
     old_title = thread.title if post.is_opening else ""
     PostRevision.objects.create(post=post, body=post.body, title=old_title, edited_by=editor)
-    rendered = render_body(body)
+    rendered = render_body(body, post.body_format)
+    if post.body_format == "html":
+        body = rendered.body_html  # keep only what survives sanitizing, as the import did
     post.body, post.body_html, post.body_text = body, rendered.body_html, rendered.body_text
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "body_text", "edited_at"])

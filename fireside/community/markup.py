@@ -82,8 +82,14 @@ def mentioned_handles(source: str) -> set[str]:
     return {m.group(1).rstrip(".-") for m in MENTION_RE.finditer(source)}
 
 
+_SPACE_BEFORE_PUNCT_RE = re.compile(r" ([.,;:!?)])")
+
+
 def html_to_text(fragment: str) -> str:
-    return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", fragment))).strip()
+    # Tags become spaces so that words in adjacent blocks stay apart; a space that this
+    # leaves before punctuation ("the FAQ .") is taken out again.
+    text = _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", fragment))).strip()
+    return _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
 
 
 def excerpt(text: str, length: int = 180) -> str:

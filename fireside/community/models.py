@@ -123,6 +123,8 @@ class Post(models.Model):
                                  related_name="+")
     is_opening = models.BooleanField(default=False)
     body = models.TextField(help_text="Markdown as written, or sanitized HTML when imported.")
+    body_format = models.CharField(max_length=8, default="markdown",
+                                   choices=[("markdown", "Markdown"), ("html", "HTML")])
     body_html = models.TextField(help_text="Rendered and sanitized; safe to show.")
     body_text = models.TextField(help_text="Plain text, for search and signals.")
     like_count = models.PositiveIntegerField(default=0)

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -72,6 +73,26 @@ SQLITE_FTS_TEARDOWN = [
     "DROP VIEW IF EXISTS community_post_search",
     "DROP TABLE IF EXISTS community_post_fts",
 ]
+# SQLite rebuilds a table to add or alter most columns, and refuses while a view or a
+# trigger names it. A migration that changes community_post or community_thread must
+# therefore drop these links first and create them again after (see migration 0006);
+# the FTS5 index itself stays, since the rows keep their ids.
+SQLITE_FTS_LINKS_DROP = SQLITE_FTS_TEARDOWN[:-1]
+SQLITE_FTS_LINKS_CREATE = SQLITE_FTS_SETUP[1:]
+
+
+def sqlite_fts_links(create: bool) -> Callable[[Any, Any], None]:
+    """A RunPython function that drops (create=False) or creates the view and triggers."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for sql in SQLITE_FTS_LINKS_CREATE if create else SQLITE_FTS_LINKS_DROP:
+            schema_editor.execute(sql)
+
+    return run
+
+
 POSTGRES_FTS_SETUP = [
     "CREATE INDEX community_post_fts_gin ON community_post "
     "USING gin (to_tsvector('english'::regconfig, body_text))",

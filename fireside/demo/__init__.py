@@ -49,9 +49,10 @@ def _password_book() -> tuple[Path, dict[str, str]]:
     book: dict[str, str] = {}
     if path.exists():
         for line in path.read_text().splitlines():
+            # "<role words> <email> <password>": the role may hold spaces, the others never.
             parts = line.split()
             if len(parts) >= 3:
-                book[parts[1]] = parts[2]
+                book[parts[-2]] = parts[-1]
     return path, book
 
 
