@@ -33,7 +33,21 @@ _HOMES = {
     "NearDuplicateIndex": "similarity", "from_bytes": "similarity", "to_bytes": "similarity",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "INTENTS",
+    "SENTIMENT_LABELS",
+    "Finding",
+    "GuidelineConfig",
+    "NearDuplicateIndex",
+    "Signals",
+    "analyze",
+    "analyze_batch",
+    "from_bytes",
+    "load_model",
+    "similarity_vector",
+    "similarity_vectors_for",
+    "to_bytes",
+]
 
 
 def __getattr__(name: str) -> Any:

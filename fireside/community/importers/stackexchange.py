@@ -248,7 +248,8 @@ def _write_tags(names: set[str]) -> dict[str, int]:
 def _html_post(post: DumpPost, **fields: object) -> Post:
     body_html = markup.sanitize_html(post.body)
     return Post(body=body_html, body_format="html", body_html=body_html,
-                body_text=markup.html_to_text(body_html), created_at=post.created, edited_at=post.edited, **fields)
+                body_text=markup.html_to_text(body_html),
+                created_at=post.created, edited_at=post.edited, **fields)
 
 
 def _write(dump: Dump, space_slug: str, space_name: str | None,
