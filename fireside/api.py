@@ -7,7 +7,7 @@ authentication at all.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
 from fireside.api_auth import AUTH
@@ -25,6 +25,11 @@ api = NinjaAPI(
 @api.exception_handler(ActionError)
 def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.detail}, status=exc.status)
+
+
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """Any other address under /api/v1 answers in JSON too, as integrations expect."""
+    return JsonResponse({"detail": "Not Found"}, status=404)
 
 
 def _mount() -> None:
