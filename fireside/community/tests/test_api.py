@@ -414,6 +414,13 @@ def test_errors_are_json_with_a_detail(client, space):
     assert 400 <= bad_cursor.status_code < 500 and bad_cursor.json()["detail"]
 
 
+def test_an_unknown_api_address_answers_404_in_json(client):
+    for path in ("/api/v1/nope", "/api/v1/spaces/general/threads/extra"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Not Found"}, path
+
+
 def test_the_api_is_rate_limited_for_posting(space, asker, bearer_for, rate_limits, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": (3, 3600)}
     thread = make_thread(space, asker)
