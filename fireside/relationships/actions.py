@@ -234,7 +234,8 @@ def do_complete(actor: User, task: StaffTask, *, note: str, reply: str, thank_yo
     from fireside.care import actions as care_actions
     from fireside.rewards import actions as rewards_actions
 
-    task = StaffTask.objects.select_for_update().select_related("person__user").get(pk=task.pk)
+    task = StaffTask.objects.select_for_update(of=("self",)).select_related(
+        "person__user").get(pk=task.pk)
     if task.status != TaskStatus.OPEN:
         raise Conflict("This task is closed already.")
     outcome = TaskOutcome(task=task, note=note, reply=reply)
