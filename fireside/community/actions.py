@@ -136,6 +136,12 @@ def _notify(kind: str, actor: User, thread: Thread, post: Post | None,
     return created
 
 
+def _analyze_after_commit(post: Post) -> None:
+    """Signals are read by a background batch within seconds, off the posting path."""
+    post_id = post.pk
+    transaction.on_commit(lambda: tasks.analyze_posts.enqueue([post_id]))
+
+
 def _follow_thread(user: User, thread: Thread) -> None:
     Follow.objects.bulk_create([Follow(user=user, thread=thread)], ignore_conflicts=True)
 
@@ -172,6 +178,7 @@ def do_create_thread(author: User, space: Space, *, title: str, body: str,
                                              post_count=F("post_count") + 1, last_activity_at=now)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     _follow_thread(author, thread)
+    _analyze_after_commit(post)
     if notify:
         _notify(NotificationKind.MENTION, author, thread, post, rendered.mentioned)
         mentioned_ids = {u.id for u in rendered.mentioned}
@@ -213,6 +220,7 @@ def do_reply(author: User, thread: Thread, *, body: str, reply_to: Post | None =
         followers = User.objects.filter(follows__thread=thread).exclude(id__in=mentioned_ids)
         _notify(NotificationKind.REPLY, author, thread, post, followers)
     _follow_thread(author, thread)
+    _analyze_after_commit(post)
     return post
 
 
@@ -238,6 +246,7 @@ def do_edit_post(editor: User, post: Post, *, body: str, title: str | None = Non
     post.body, post.body_html, post.body_text = body, rendered.body_html, rendered.body_text
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "body_text", "edited_at"])
+    _analyze_after_commit(post)
     if title is not None and title != thread.title:
         thread.title = title
         thread.save(update_fields=["title"])

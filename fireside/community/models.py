@@ -276,3 +276,22 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class PostSignals(models.Model):
+    """What the signals library read in a post: written by a background batch within
+    seconds of posting (see tasks.analyze_posts), and by importers in bulk."""
+
+    post = models.OneToOneField(Post, primary_key=True, on_delete=models.CASCADE,
+                                related_name="signals")
+    sentiment = models.CharField(max_length=8)
+    sentiment_score = models.FloatField()
+    intent = models.CharField(max_length=12)
+    complaint = models.BooleanField()
+    complaint_probability = models.FloatField()
+    language = models.CharField(max_length=8)
+    guideline_flags = models.JSONField(default=list, blank=True)
+    analyzed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["intent", "sentiment"], name="post_signals_kind")]

@@ -33,3 +33,11 @@ def email_notifications(notification_ids: list[int]) -> int:
         send_mass_mail(messages, fail_silently=False)
         Notification.objects.filter(id__in=sent_ids).update(emailed_at=timezone.now())
     return len(messages)
+
+
+@task()
+def analyze_posts(post_ids: list[int]) -> int:
+    """Read and store the signals of new or edited posts (the worker keeps the model warm)."""
+    from fireside.community.signals_store import store_post_signals
+
+    return store_post_signals(post_ids)

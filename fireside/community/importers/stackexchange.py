@@ -415,8 +415,20 @@ def import_dump(path: Path, *, space_slug: str, space_name: str | None = None,
         dump = read_dump(Path(path), site, say)
         with transaction.atomic():
             report = _write(dump, space_slug, space_name, say)
+            _analyze_new_posts(space_slug)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _analyze_new_posts(space_slug: str) -> None:
+    """Queue the signals of imported posts that have none yet, in batches, after commit."""
+    from fireside.community import tasks
+
+    ids = list(Post.objects.filter(thread__space__slug=space_slug, signals__isnull=True)
+               .values_list("id", flat=True))
+    for start in range(0, len(ids), 1_000):
+        chunk = ids[start:start + 1_000]
+        transaction.on_commit(lambda chunk=chunk: tasks.analyze_posts.enqueue(chunk))
 
 
 __all__ = ["ImportError_", "ImportReport", "Site", "import_dump", "site_of"]
