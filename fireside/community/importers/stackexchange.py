@@ -426,9 +426,13 @@ def _analyze_new_posts(space_slug: str) -> None:
 
     ids = list(Post.objects.filter(thread__space__slug=space_slug, signals__isnull=True)
                .values_list("id", flat=True))
-    for start in range(0, len(ids), 1_000):
-        chunk = ids[start:start + 1_000]
-        transaction.on_commit(lambda chunk=chunk: tasks.analyze_posts.enqueue(chunk))
+    chunks = [ids[start:start + 1_000] for start in range(0, len(ids), 1_000)]
+
+    def enqueue() -> None:
+        for chunk in chunks:
+            tasks.analyze_posts.enqueue(chunk)
+
+    transaction.on_commit(enqueue)
 
 
 __all__ = ["ImportError_", "ImportReport", "Site", "import_dump", "site_of"]
