@@ -59,8 +59,11 @@ def do_detect_incidents(now: datetime | None = None, *, window: timedelta = WIND
         words = Counter(w for j in members for w in set(content_words(by_conv[ids[j]]).split()))
         terms = [w for w, _n in words.most_common(4)]
         with transaction.atomic():
+            # The seed is the report most like the others: its words make a readable title.
+            example = " ".join(by_conv[ids[seed]].split())
+            example = example if len(example) <= 90 else example[:89] + "…"
             incident = Incident.objects.create(
-                title=f"{len(conv_ids)} people report: {' '.join(terms)}", terms=terms,
+                title=f"{len(conv_ids)} people report: “{example}”", terms=terms,
                 proposed_at=now)
             Conversation.objects.filter(id__in=conv_ids, incident__isnull=True).update(
                 incident=incident)

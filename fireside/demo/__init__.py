@@ -114,6 +114,9 @@ def load_demo(stdout: TextIO | None = None) -> Logins:
         load_ideas_demo(people, spaces, say)
     _write_book(path, rows)
     _import_sample(say)
+    from fireside.care.demo import load_care_demo
+
+    load_care_demo(say)
     return Logins(path, rows)
 
 

@@ -83,3 +83,27 @@ def add_arguments(sub: argparse._SubParsersAction, imports: argparse._SubParsers
     p.add_argument("--interval", type=float, default=5.0, help="seconds between checks (5)")
     p.add_argument("--once", action="store_true", help="enqueue what is due, then exit")
     p.set_defaults(func=handle_scheduler)
+    add_simulate(sub)
+
+
+def handle_simulate(args: argparse.Namespace) -> int:
+    _setup()
+    from fireside.listening.simulate import run
+
+    if args.rate <= 0:
+        print("fireside: --rate must be above 0", file=sys.stderr)
+        return 2
+    run(args.rate, burst=args.burst, seconds=args.seconds, out=sys.stdout)
+    return 0
+
+
+def add_simulate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "simulate", help="feed the demo a realistic stream of customer messages",
+        description="Sends complaints, questions, praise and suggestions about Ember Coffee "
+        "Co. on four simulated channels through the ingest pipeline until stopped.")
+    p.add_argument("--rate", type=float, default=1.0, help="messages per second (1)")
+    p.add_argument("--burst", action="store_true",
+                   help="start with an outage: 30 reports that the app won't load")
+    p.add_argument("--seconds", type=float, default=None, help="stop after this long")
+    p.set_defaults(func=handle_simulate)

@@ -19,6 +19,8 @@ def deliver(message_id: int) -> bool:
     message = Message.objects.select_related("channel", "agent").filter(pk=message_id).first()
     if message is None or message.agent is None:
         return False
+    if message.channel.config.get("simulated"):
+        return True  # the demo's simulated channels: nowhere to post, nothing to record
     if message.channel.kind == ChannelKind.COMMUNITY:
         from fireside.community import actions as community
         from fireside.community.models import Thread
