@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fireside.ideas",
     "fireside.rewards",
     "fireside.relationships",
+    "fireside.measure",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fireside.measure.middleware.PageViewMiddleware",
 ]
 
 ROOT_URLCONF = "fireside.urls"
