@@ -51,7 +51,8 @@ def enqueue_due(jobs: tuple[Job, ...] = JOBS) -> list[str]:
     now = timezone.now()
     started = []
     for job in jobs:
-        row, _ = PeriodicJob.objects.get_or_create(name=job.name)
+        row, _ = PeriodicJob.objects.get_or_create(name=job.name,
+                                                   defaults={"next_run_at": now})
         if row.next_run_at > now:
             continue
         claimed = PeriodicJob.objects.filter(pk=row.pk, next_run_at=row.next_run_at).update(
