@@ -296,5 +296,6 @@ def test_a_hidden_thread_drops_out_of_notifications(space, asker, answerer, mode
     _client(moderator).post(f"/t/{thread.pk}/moderate", {"action": "hide"})
 
     assert "Soon hidden" not in _client(asker).get("/notifications").content.decode()
+    assert 'data-testid="unread-count"' not in _client(asker).get("/").content.decode()
     assert Client().get("/api/v1/notifications",
                         headers=bearer_for(asker)).json()["results"] == []

@@ -73,6 +73,10 @@ def world(django_capture_on_commit_callbacks, mailoutbox) -> World:
         reply = make_reply(thread, colleague,
                            body="@customer and @partner must not hear about plughxyzzy yet.")
         actions.do_edit_post(insider, opening, body="Is the plughxyzzy launch moving?")
+        # Accepted answers and reactions feed points, badges and profiles elsewhere.
+        actions.check_accept_answer(insider, reply)
+        actions.check_react(insider, reply, "helpful")
+        actions.check_react(colleague, opening, "like")
     actions.check_flag(colleague, opening, "plughxyzzy should be hidden")
     return World(insider=insider, colleague=colleague, customer=customer, partner=partner,
                  space=space, thread=thread, opening=opening, reply=reply,
@@ -296,16 +300,18 @@ def test_the_insiders_see_everything_the_outsiders_do_not(world, mailoutbox):
 
 
 def test_losing_access_to_a_private_space_hides_its_notifications(world):
-    world.colleague.kind = Kind.CUSTOMER
-    world.colleague.save()
+    colleague = world.colleague
+    told_while_inside = Notification.objects.filter(recipient=colleague).count()
+    assert told_while_inside == 1  # their answer was accepted
+    colleague.kind = Kind.CUSTOMER
+    colleague.save()
+
     make_reply(world.thread, world.insider, body="@colleague plughxyzzy is moving")
-    assert Notification.objects.filter(recipient=world.colleague).count() == 0
 
-    world.insider.kind = Kind.CUSTOMER
-    world.insider.save()
-
-    client = _page_client(world, "insider")
+    assert Notification.objects.filter(recipient=colleague).count() == told_while_inside
+    client, headers = _page_client(world, "colleague"), _api_headers(world, "colleague")
     assert_no_secret(client.get("/notifications"), "/notifications after leaving")
+    assert Client().get("/api/v1/notifications", headers=headers).json()["results"] == []
     assert client.get(_real(world, "/t/{thread}")).status_code == 404
 
 
