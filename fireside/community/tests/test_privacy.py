@@ -152,7 +152,8 @@ API_WRITES = [
 ]
 # Pages and lists that exist for everyone and must simply leave the secret out.
 PAGE_LISTS = ["/", "/unanswered", "/about", "/search?q=nightjar", "/search?q=plughxyzzy",
-              "/search?q=launch", "/people/insider", "/people/colleague", "/s/general"]
+              "/search?q=launch", "/people/insider", "/people/colleague", "/s/general",
+              "/leaderboard", "/ideas"]
 API_LISTS = ["/api/v1/spaces", "/api/v1/search?q=nightjar", "/api/v1/search?q=plughxyzzy",
              "/api/v1/questions/unanswered", "/api/v1/people/insider/contributions",
              "/api/v1/people/colleague/contributions", "/api/v1/spaces/general/threads"]
@@ -346,3 +347,19 @@ def test_a_reply_in_a_public_thread_cannot_point_at_a_private_post(world):
 
     assert page.status_code == 404 and api.status_code == 404
     assert public_thread.posts.count() == 1
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Known leak, left to the owners of listening and relationships: the stream and the "
+    "staff tasks show private-space posts to staff who may not enter the space. Remove "
+    "this mark once they filter by the viewer's spaces (a strict xfail fails when fixed)."))
+def test_staff_pages_of_other_apps_leave_the_private_space_out(world):
+    agent = make_user("agent", role=Role.AGENT)
+    client = Client()
+    client.force_login(agent)
+
+    for path in ("/listening/stream", "/staff/tasks", "/care/inbox", "/leaderboard",
+                 "/ideas", "/staff/people"):
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert_no_secret(response, path)
