@@ -4,8 +4,6 @@ screenshots/ideas/ to be looked at."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +13,9 @@ from fireside.ideas import similar
 from fireside.ideas.testing import make_campaign, make_idea
 from fireside.testing import PASSWORD, make_space, make_user
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = "/usr/lib/chromium/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots" / "ideas"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
 
 
 def _log_in(browser: Any, base: str, handle: str) -> Any:
