@@ -4,6 +4,10 @@
 directly. Playwright's sync API runs an event loop in the test thread, which makes Django
 refuse ORM calls there unless DJANGO_ALLOW_ASYNC_UNSAFE is set; the tests only call the
 ORM between browser steps, never concurrently with a request.
+
+Use the `browser`, `page` and `new_page` fixtures below rather than starting Playwright in
+a test module: one Chromium serves the whole session, and a second sync Playwright in the
+same thread fails ("Sync API inside the asyncio loop").
 """
 
 from __future__ import annotations
