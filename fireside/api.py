@@ -50,6 +50,9 @@ def _mount() -> None:
 
     api.add_router("/", rewards_router)
     api.add_router("/", relationships_router)
+    from fireside.measure.api import router as measure_router
+
+    api.add_router("/", measure_router)
 
 
 _mount()

@@ -206,7 +206,7 @@ def _add_optional_commands(sub: argparse._SubParsersAction,
         pass
     else:
         signals_cli.add_arguments(sub)
-    for name in ("fireside.listening.cli", "fireside.care.cli"):
+    for name in ("fireside.listening.cli", "fireside.care.cli", "fireside.measure.cli"):
         try:
             module = importlib.import_module(name)
         except ImportError:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("fireside.ideas.urls")),
     path("", include("fireside.rewards.urls")),
     path("", include("fireside.relationships.urls")),
+    path("", include("fireside.measure.urls")),
     # Uploaded avatars; a deployment behind a web server may serve MEDIA_ROOT itself.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
          {"document_root": settings.MEDIA_ROOT}),
