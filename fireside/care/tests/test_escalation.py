@@ -48,6 +48,8 @@ def test_the_scheduler_escalates_a_breached_conversation_within_a_minute(
             clock.tick(timedelta(seconds=seconds))
 
         monkeypatch.setattr(schedule.time, "sleep", sleep)
+        # The test's transaction holds the one connection: the loop must not recycle it.
+        monkeypatch.setattr(schedule, "close_old_connections", lambda: None)
         with pytest.raises(Stop):
             schedule.run_forever()
     assert "breach" in seen, "never escalated"
