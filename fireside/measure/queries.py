@@ -75,6 +75,9 @@ def health(viewer: Any, f: Filters) -> dict[str, Any]:
     names = _spaces(viewer)
     rows = list(HealthWeek.objects.filter(week__gte=f.start - timedelta(days=6),
                                           week__lte=f.end).order_by("week", "space_key"))
+    # The week in progress would read as a collapse: series stop at the last full week.
+    complete = [r for r in rows if r.week + timedelta(days=7) <= f.end]
+    rows = complete or rows
     weeks = sorted({r.week for r in rows})
     chosen = [r for r in rows if r.space_key == f.space_key]
     per_space: dict[int, dict[date, int]] = {}

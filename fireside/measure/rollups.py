@@ -25,7 +25,7 @@ from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from fireside.community.models import Post, Reaction, Thread, ThreadKind
-from fireside.listening.models import Direction, Message
+from fireside.listening.models import Channel, ChannelKind, Direction, Message
 from fireside.measure import health
 from fireside.measure.models import (
     ALL,
@@ -194,6 +194,10 @@ def _messages(after: int, until: int | None, touched: Touched, staff: set[int]) 
     qs = Message.objects.values_list("id", "channel_id", "direction", "agent_id", "created_at",
                                      "sentiment", "intent", "complaint", "conversation_id",
                                      "text")
+    # Community posts are always signed by a person; elsewhere a reply is named when an
+    # agent wrote it, not the brand account.
+    community = set(Channel.objects.filter(kind=ChannelKind.COMMUNITY)
+                    .values_list("id", flat=True))
     last = after
     for rows in _chunks(qs, after, until):
         counts: dict[tuple[date, int], Counter[str]] = defaultdict(Counter)
@@ -204,8 +208,9 @@ def _messages(after: int, until: int | None, touched: Touched, staff: set[int]) 
             c = counts[(day, channel_id)]
             if direction == Direction.OUT:
                 c["outbound"] += 1
-                if agent_id is not None:
+                if agent_id is not None or channel_id in community:
                     c["outbound_named"] += 1
+                if agent_id is not None:
                     members.add((agent_id, day, ALL))
                 if PROMO.search(text or ""):
                     c["outbound_promo"] += 1
