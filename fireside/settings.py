@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fireside.context.site",
             ],
+            "builtins": ["fireside.community.templatetags.fireside_tags"],
         },
     }
 ]

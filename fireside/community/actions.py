@@ -431,15 +431,19 @@ def check_moderate_thread(user: User, thread: Thread, action: str, reason: str =
         "hide": ("is_hidden", True), "unhide": ("is_hidden", False),
         "delete": ("is_deleted", True), "restore": ("is_deleted", False),
     }[action]
+    was_visible = thread.is_visible_to_all
     setattr(thread, field, value)
     update = [field]
     if action in ("delete", "restore"):
         thread.delete_reason = reason if action == "delete" else ""
         update.append("delete_reason")
     thread.save(update_fields=update)
-    if action in ("hide", "delete", "unhide", "restore"):
-        delta = -1 if action in ("hide", "delete") else 1
-        Space.objects.filter(pk=thread.space_id).update(thread_count=F("thread_count") + delta)
+    if was_visible != thread.is_visible_to_all:
+        # The space's counters count what members see: the thread and all its posts.
+        sign = 1 if thread.is_visible_to_all else -1
+        Space.objects.filter(pk=thread.space_id).update(
+            thread_count=F("thread_count") + sign,
+            post_count=F("post_count") + sign * (thread.reply_count + 1))
     _log(user, f"thread_{action}", reason, thread=thread)
     return thread
 
@@ -450,11 +454,12 @@ def check_move_thread(user: User, thread: Thread, target: Space, reason: str = "
     _require_moderator(user, target)
     if target.pk == thread.space_id:
         raise ActionError("The thread is already in that space.")
-    posts = thread.reply_count + 1
-    Space.objects.filter(pk=thread.space_id).update(thread_count=F("thread_count") - 1,
-                                                    post_count=F("post_count") - posts)
-    Space.objects.filter(pk=target.pk).update(thread_count=F("thread_count") + 1,
-                                              post_count=F("post_count") + posts)
+    if thread.is_visible_to_all:  # a hidden thread's posts are already out of the counts
+        posts = thread.reply_count + 1
+        Space.objects.filter(pk=thread.space_id).update(thread_count=F("thread_count") - 1,
+                                                        post_count=F("post_count") - posts)
+        Space.objects.filter(pk=target.pk).update(thread_count=F("thread_count") + 1,
+                                                  post_count=F("post_count") + posts)
     source = thread.space
     thread.space = target
     thread.save(update_fields=["space"])

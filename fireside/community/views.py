@@ -186,6 +186,8 @@ def accept(request: HttpRequest, post_id: int) -> HttpResponse:
     else:
         actions.check_accept_answer(_member(request), post)
         messages.success(request, "Marked as the accepted answer. Thank you for closing the loop.")
+        # No anchor: the message at the top says what happened; the answer is highlighted.
+        return HttpResponseRedirect(reverse("thread", args=[post.thread_id]))
     return HttpResponseRedirect(reverse("thread", args=[post.thread_id]) + f"#post-{post.pk}")
 
 

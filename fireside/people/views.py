@@ -69,15 +69,14 @@ class ThrottledLoginView(auth_views.LoginView):
         response = super().post(request, *args, **kwargs)
         return response
 
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        user = User.objects.filter(email__iexact=form.data.get("username", "")).first() or \
-            User.objects.filter(username__iexact=form.data.get("username", "")).first()
-        if user is not None and user.check_password(form.data.get("password", "")) and \
-                not user.email_verified and not user.is_staff_member:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """Unverified members may read and log in, but not post: remind them, with a new link."""
+        user = form.get_user()
+        if not user.email_verified and not user.is_staff_member:
             actions.send_verification_email(user)
-            form.errors.clear()
-            form.add_error(None, "Confirm your e-mail address first: we have sent you a new link.")
-        return super().form_invalid(form)
+            messages.info(self.request, f"Confirm your e-mail address to start posting: we "
+                                        f"have sent a new link to {user.email}.")
+        return super().form_valid(form)
 
 
 def profile(request: HttpRequest, handle: str) -> HttpResponse:

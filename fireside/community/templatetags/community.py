@@ -167,7 +167,8 @@ def post_article(context: template.Context, post: Any) -> SafeString:
         actions = _member_actions(page, post) if page.signed_in else ""
         # body_html was sanitized when the post was saved.
         body = (f'<div class="body">{post.body_html}</div><div class="post-actions">'
-                f'<span id="reactions-{pk}">{_reactions(page, post)}</span>{actions}</div>')
+                f'<span id="reactions-{pk}" class="reactions">{_reactions(page, post)}</span>'
+                f'{actions}</div>')
     return mark_safe(  # noqa: S308 - every value is an int, escaped, or sanitized HTML
         f'<article class="{classes}" id="post-{pk}">{avatar(post.author, "md")}<div>'
         f"{_head(page, post)}{body}</div></article>")
