@@ -48,10 +48,14 @@ def community_channel() -> Channel:
 
 
 def do_ingest_community_post(post_id: int) -> IngestResult:
-    from fireside.community.models import Post
+    """Bring a community post into the stream. Posts in private spaces stay out: the
+    stream and the inbox are seen by every agent, and a private space's posts are for
+    its own people only (an employees' team room is not customer voice either)."""
+    from fireside.community.models import Post, Visibility
 
-    post = Post.objects.select_related("author", "thread").filter(pk=post_id).first()
-    if post is None or post.is_deleted:
+    post = Post.objects.select_related("author", "thread__space").filter(pk=post_id).first()
+    if post is None or post.is_deleted or post.is_hidden or \
+            post.thread.space.visibility == Visibility.PRIVATE:
         return IngestResult()
     author = post.author
     outbound = author.is_staff_member or author.is_org

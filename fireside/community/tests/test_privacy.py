@@ -349,10 +349,6 @@ def test_a_reply_in_a_public_thread_cannot_point_at_a_private_post(world):
     assert public_thread.posts.count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Known leak, left to the owners of listening and relationships: the stream and the "
-    "staff tasks show private-space posts to staff who may not enter the space. Remove "
-    "this mark once they filter by the viewer's spaces (a strict xfail fails when fixed)."))
 def test_staff_pages_of_other_apps_leave_the_private_space_out(world):
     agent = make_user("agent", role=Role.AGENT)
     client = Client()
