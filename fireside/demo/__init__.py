@@ -117,6 +117,9 @@ def load_demo(stdout: TextIO | None = None) -> Logins:
     from fireside.care.demo import load_care_demo
 
     load_care_demo(say)
+    from fireside.relationships.demo import load_relationships_demo
+
+    load_relationships_demo(say)
     from fireside.measure.demo import load_measure_demo
 
     load_measure_demo(say)

@@ -135,7 +135,8 @@ def _standing(person: Person) -> StandingOut | None:
 
 
 def _person(person: Person) -> dict[str, Any]:
-    return {"id": person.pk, "display_name": str(person),
+    return {"id": person.pk,
+            "display_name": person.user.name if person.user else str(person),
             "member": person.user.username if person.user else None,
             "standing": _standing(person),
             "identities": [IdentityOut(id=i.pk, channel=i.channel.name, handle=i.handle)
@@ -148,7 +149,8 @@ def _change(c: PersonChange) -> ChangeOut:
 
 
 def _task(t: StaffTask) -> TaskOut:
-    return TaskOut(id=t.pk, person_id=t.person_id, person=str(t.person), kind=t.kind,
+    name = t.person.user.name if t.person.user else str(t.person)
+    return TaskOut(id=t.pk, person_id=t.person_id, person=name, kind=t.kind,
                    status=t.status, reason=t.reason,
                    owner=t.owner.username if t.owner else None, due_at=t.due_at,
                    completed_at=t.completed_at)

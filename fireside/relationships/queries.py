@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fireside.care.models import Conversation
+from fireside.community import queries as community_queries
 from fireside.community.models import Post
 from fireside.ideas.models import Idea, Vote
 from fireside.listening.models import Direction, Message
@@ -86,15 +87,20 @@ def timeline(viewer: Any, person: Person) -> list[Item]:
                           f"{c.subject or 'Conversation'} ({c.get_status_display().lower()})",
                           c.channel.name, f"/care/c/{c.pk}"))
     if person.user_id:
-        for p in (Post.objects.filter(author_id=person.user_id).select_related("thread__space")
+        # Community items only from spaces this staff member may enter.
+        spaces = community_queries.visible_space_ids(viewer)
+        for p in (Post.objects.filter(author_id=person.user_id, thread__space_id__in=spaces)
+                  .select_related("thread__space")
                   .order_by("-created_at")[:TIMELINE_LIMIT]):
             items.append(Item(p.created_at, "post", f"{p.thread.title}: {p.body_text[:200]}",
                               p.thread.space.name, f"/p/{p.pk}"))
-        for i in (Idea.objects.filter(author_id=person.user_id).select_related("campaign")
+        for i in (Idea.objects.filter(author_id=person.user_id, campaign__space_id__in=spaces)
+                  .select_related("campaign")
                   .order_by("-created_at")[:TIMELINE_LIMIT]):
             items.append(Item(i.created_at, "idea", f"{i.title} ({i.get_status_display()})",
                               i.campaign.title, f"/ideas/{i.pk}"))
-        for v in (Vote.objects.filter(voter_id=person.user_id).select_related("idea")
+        for v in (Vote.objects.filter(voter_id=person.user_id, campaign__space_id__in=spaces)
+                  .select_related("idea")
                   .order_by("-created_at")[:TIMELINE_LIMIT]):
             items.append(Item(v.created_at, "vote", f"Voted for {v.idea.title}", "Ideas",
                               f"/ideas/{v.idea_id}"))

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.utils import timezone
 
@@ -51,6 +51,7 @@ class Figures:
     negative_month: int
     open_complaints: int
     recent_complaints: int  # in the last 30 days, open or not
+    messages: int = 0  # every inbound message in the window, opinion or not
 
     @property
     def score(self) -> float:
@@ -74,7 +75,7 @@ def decide(f: Figures) -> tuple[str, str]:
     if score >= PROMOTER_SCORE and f.positive_month >= PROMOTER_POSITIVES:
         return StandingKind.PROMOTER, (f"{f.positive_month} positive messages in 30 days "
                                        f"({f.positive_week} this week); score {score:+.2f}")
-    if not f.weight:
+    if not f.messages:
         return StandingKind.PASSIVE, f"no messages in the last {WINDOW_DAYS} days"
     return StandingKind.PASSIVE, (f"score {score:+.2f}, {f.positive_month} positive and "
                                   f"{f.negative_month} negative in 30 days")
@@ -89,28 +90,35 @@ def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
 def figures(person_ids: list[int] | None, now: datetime) -> Iterator[Figures]:
     """One row per person with inbound messages in the window: one query per chunk."""
     d7, d30 = now - timedelta(days=7), now - timedelta(days=30)
-    weight = Case(*[When(created_at__gte=now - timedelta(days=days), then=Value(w))
-                    for days, w in WEIGHTS], default=Value(0.0), output_field=FloatField())
+    # Only messages with an opinion move the score: a neutral question is not a judgement.
+    opinion = Q(sentiment_score__gte=POSITIVE) | Q(sentiment_score__lte=NEGATIVE)
+    weight = Case(*[When(opinion & Q(created_at__gte=now - timedelta(days=days)),
+                         then=Value(w)) for days, w in WEIGHTS],
+                  default=Value(0.0), output_field=FloatField())
     base = Message.objects.filter(direction=Direction.IN, person__isnull=False,
                                   created_at__gte=now - timedelta(days=WINDOW_DAYS))
-    open_conv = Q(complaint=True, conversation__status__in=OPEN_STATUSES)
     aggregates: dict[str, Any] = {
         "w": Sum(weight),
         "ws": Sum(weight * F("sentiment_score"), output_field=FloatField()),
         "pos7": Count("id", filter=Q(sentiment_score__gte=POSITIVE, created_at__gte=d7)),
         "pos30": Count("id", filter=Q(sentiment_score__gte=POSITIVE, created_at__gte=d30)),
         "neg30": Count("id", filter=Q(sentiment_score__lte=NEGATIVE, created_at__gte=d30)),
-        "open_c": Count("id", filter=open_conv),
         "c30": Count("id", filter=Q(complaint=True, created_at__gte=d30)),
+        "n": Count("id"),
     }
     batches: Iterable[list[int] | None] = [None] if person_ids is None else _chunks(
         person_ids, CHUNK)
     for chunk in batches:
         qs = base if chunk is None else base.filter(person_id__in=chunk)
+        # Open complaints are few: counted apart, so the big pass needs no join.
+        open_of = dict(qs.filter(complaint=True, conversation__status__in=OPEN_STATUSES)
+                       .values("person_id").annotate(n=Count("id")).order_by()
+                       .values_list("person_id", "n"))
         rows = qs.values("person_id").annotate(**aggregates).order_by().values_list(
             "person_id", *aggregates)
-        for pid, w, ws, pos7, pos30, neg30, open_c, c30 in rows.iterator(chunk_size=5000):
-            yield Figures(pid, w or 0.0, ws or 0.0, pos7, pos30, neg30, open_c, c30)
+        for pid, w, ws, pos7, pos30, neg30, c30, n in rows.iterator(chunk_size=5000):
+            yield Figures(pid, w or 0.0, ws or 0.0, pos7, pos30, neg30, open_of.get(pid, 0),
+                          c30, n)
 
 
 @dataclass
@@ -118,6 +126,22 @@ class Outcome:
     people: int = 0
     changed: int = 0
     tasks: int = 0
+
+
+def _update(rows: list[Standing], now: datetime) -> None:
+    """One UPDATE by primary key per row, sent as one executemany (bulk_update's CASE per
+    column grows with the batch and is far slower for tens of thousands of rows)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    at = connection.ops.adapt_datetimefield_value(now)
+    sql = (f"UPDATE {qn(Standing._meta.db_table)} SET standing = %s, score = %s, "  # noqa: S608
+           "reason = %s, positive_recent = %s, negative_recent = %s, open_complaints = %s, "
+           "computed_at = %s WHERE person_id = %s")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(r.standing, r.score, r.reason, r.positive_recent,
+                                  r.negative_recent, r.open_complaints, at, r.person_id)
+                                 for r in rows])
 
 
 def recompute(person_ids: Iterable[int] | None = None, *,
@@ -141,7 +165,7 @@ def recompute(person_ids: Iterable[int] | None = None, *,
         kind, reason = decide(f)
         row = existing.get(pid)
         if row is None:
-            if not f.weight:
+            if not f.messages:
                 continue  # never heard from in the window: nothing to say yet
             row = Standing(person_id=pid)
             created.append(row)
@@ -167,9 +191,7 @@ def recompute(person_ids: Iterable[int] | None = None, *,
                                        due_at=now + HELP_DUE, created_at=now))
     with transaction.atomic():
         Standing.objects.bulk_create(created, batch_size=1000)
-        Standing.objects.bulk_update(updated, ["standing", "score", "reason", "positive_recent",
-                                               "negative_recent", "open_complaints",
-                                               "computed_at"], batch_size=1000)
+        _update(updated, now)
         StandingChange.objects.bulk_create(changes, batch_size=1000)
         # A person has at most one open task of a kind (partial unique index): a second
         # one is dropped here rather than piling up.

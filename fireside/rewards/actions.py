@@ -110,7 +110,9 @@ def on_event(kind: str, user_id: int, *, key: str, space_id: int | None = None,
         return
     from fireside.relationships.tasks import suggest_thanks
 
-    text = reason or EventKind(kind).label
+    # The task says what happened, not where: its space may be private to some staff.
+    text = {EventKind.ACCEPTED_ANSWER: "An answer of theirs was accepted",
+            EventKind.IDEA_SHIPPED: "An idea they shaped shipped"}[EventKind(kind)]
     transaction.on_commit(lambda: suggest_thanks.enqueue(user_id, text))
 
 

@@ -97,11 +97,18 @@ def test_messages_older_than_the_window_no_longer_count():
 def test_the_rules_weigh_recent_messages_more_than_old_ones():
     fresh = standing.Figures(1, weight=1.0, weighted_sentiment=-0.9, positive_week=0,
                              positive_month=0, negative_month=1, open_complaints=0,
-                             recent_complaints=0)
+                             recent_complaints=0, messages=1)
     assert standing.decide(fresh)[0] == StandingKind.DETRACTOR
     # Three positives this week (weight 1 each) against one old negative (weight 0.25).
     mixed = standing.Figures(1, weight=3.25, weighted_sentiment=3 * 0.9 - 0.25 * 0.9,
                              positive_week=3, positive_month=3, negative_month=0,
-                             open_complaints=0, recent_complaints=0)
+                             open_complaints=0, recent_complaints=0, messages=4)
     assert mixed.score == pytest.approx(0.762, abs=0.001)
     assert standing.decide(mixed)[0] == StandingKind.PROMOTER
+
+
+def test_neutral_questions_do_not_dilute_praise(member):
+    hear([*PRAISE, "How do I descale the machine?", "Which grind for a moka pot?"],
+         handle="fi", member=member)
+    standing.recompute()
+    assert Standing.objects.get(person=person_of("fi")).standing == StandingKind.PROMOTER

@@ -1,0 +1,69 @@
+"""Rewards and relationships for the demo organization: points, a badge, thank-you notes,
+an introduction, a promoter (Alex, praising on Mastodon) and a detractor (Rosa, with an
+open complaint on Bluesky), with their staff tasks. Idempotent: a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.utils import timezone
+
+from fireside.listening.actions import channel_named
+from fireside.listening.ingest import RawMessage, ingest_batch
+from fireside.people.models import Person, User
+from fireside.relationships import standing
+from fireside.rewards import actions as rewards
+from fireside.rewards.models import Badge, BadgeAward, EventKind, Introduction, ThankYou
+
+PRAISE = ("The Ember Flow grinder changed my mornings, thank you!",
+          "Your pour-over guide is brilliant, my coffee has never tasted better",
+          "Thanks to the community for the light roast tips, wonderful people here")
+COMPLAINT = ("My wholesale order arrived damaged again and nobody has answered my e-mail. "
+             "Really disappointed.")
+
+
+def load_relationships_demo(say: Callable[[str], None]) -> None:
+    people = {u.username: u for u in User.objects.filter(
+        username__in=("tom", "priya", "alex", "sam", "rosa", "jonas"))}
+    if len(people) < 6:
+        return
+    now = timezone.now()
+    # Alex praises on Mastodon three times this week; Rosa complains on Bluesky.
+    mastodon = channel_named("Mastodon", "mastodon")
+    bluesky = channel_named("Bluesky", "bluesky")
+    stored = ingest_batch(mastodon, [
+        RawMessage(external_id=f"demo-alex-{i}", author="@alex@brew.social", text=text,
+                   created_at=now - timedelta(days=3 - i), author_name="Alex Kim",
+                   user_id=people["alex"].pk) for i, text in enumerate(PRAISE)]).stored
+    stored += ingest_batch(bluesky, [
+        RawMessage(external_id="demo-rosa-1", author="rosa.bsky.social", text=COMPLAINT,
+                   created_at=now - timedelta(hours=5), author_name="Rosa Alvarez",
+                   user_id=people["rosa"].pk)]).stored
+    if stored:
+        say(f"heard {stored} messages from Alex and Rosa on social channels")
+    ids = list(Person.objects.filter(user__in=[people["alex"], people["rosa"]])
+               .values_list("id", flat=True))
+    outcome = standing.recompute(ids)
+    if outcome.changed:
+        say(f"standings: {outcome.changed} set, {outcome.tasks} staff tasks opened")
+
+    tom, sam = people["tom"], people["sam"]
+    note = "Thank you for welcoming every newcomer in Espresso corner, Sam!"
+    if not ThankYou.objects.filter(sender=tom, recipient=sam, message=note).exists():
+        rewards.check_thank(tom, sam, note, points=30)
+        rewards.check_thank(people["alex"], sam, "Your milk-steaming tip saved my flat white.")
+        say("thank-you notes for Sam")
+    hero = Badge.objects.filter(slug="community-hero").first()
+    if hero and not BadgeAward.objects.filter(badge=hero, user=sam).exists():
+        rewards.check_award_badge(tom, hero, sam, "Ran the first home-espresso meetup")
+    rewards.do_award(people["priya"].pk, EventKind.STAFF_AWARD, event_key="demo:priya:guide",
+                     points=40, reason="Wrote the grinder calibration guide", awarded_by=tom)
+    rewards.do_award(people["alex"].pk, EventKind.HELPED_MEMBER, event_key="demo:alex:helped",
+                     reason="Thanked by @sam for pour-over help")
+    a, b = sorted((people["rosa"], people["jonas"]), key=lambda u: u.pk)
+    if not Introduction.objects.filter(first=a, second=b).exists():
+        rewards.do_introduce(tom, a, b, "Rosa runs a café and buys green coffee; Jonas "
+                             "supplies it. You should talk logistics!")
+        say("introduced Rosa and Jonas")
