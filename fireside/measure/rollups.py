@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
@@ -88,21 +88,47 @@ def _chunks(qs: Any, after: int, until: int | None) -> Iterator[list[Any]]:
         last = rows[-1][0]
 
 
+def _update_rows(model: Any, rows: list[Any], fields: list[str]) -> None:
+    """One executemany UPDATE by primary key: far cheaper than bulk_update's CASE."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    columns = [model._meta.get_field(f).column for f in fields]
+    # Table and column names come from the model, never from input.
+    assignments = ", ".join(f"{c} = %s" for c in columns)
+    sql = f'UPDATE "{table}" SET {assignments} WHERE "{model._meta.pk.column}" = %s'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[getattr(r, f) for f in fields] + [r.pk] for r in rows])
+
+
+def _existing(model: Any, keys: tuple[str, str], wanted: Iterable[tuple[Any, Any]]
+              ) -> dict[tuple[Any, Any], Any]:
+    """Rows keyed by (first, second), fetched by ranges of the first key."""
+    first, second = keys
+    by_first: dict[Any, set[Any]] = defaultdict(set)
+    for a, b in wanted:
+        by_first[a].add(b)
+    found: dict[tuple[Any, Any], Any] = {}
+    values = sorted(by_first)
+    for i in range(0, len(values), 200):
+        chunk = values[i:i + 200]
+        seconds = set().union(*(by_first[v] for v in chunk))
+        query = model.objects.filter(**{f"{first}__in": chunk})
+        if len(seconds) <= 500:
+            query = query.filter(**{f"{second}__in": seconds})
+        for row in query:
+            key = (getattr(row, first), getattr(row, second))
+            if key[1] in by_first[key[0]]:
+                found[key] = row
+    return found
+
+
 def _add(model: Any, keys: tuple[str, str], counts: dict[tuple[Any, Any], Counter[str]]) -> None:
     """Add counters to rows keyed by `keys`, creating the rows that do not exist yet."""
     if not counts:
         return
     first, second = keys
-    by_day: dict[Any, set[Any]] = defaultdict(set)
-    for a, b in counts:
-        by_day[a].add(b)
-    existing: dict[tuple[Any, Any], Any] = {}
-    days = list(by_day)
-    for i in range(0, len(days), 200):
-        chunk = days[i:i + 200]
-        seconds = set().union(*(by_day[d] for d in chunk))
-        for row in model.objects.filter(**{f"{first}__in": chunk, f"{second}__in": seconds}):
-            existing[(getattr(row, first), getattr(row, second))] = row
+    existing = _existing(model, keys, counts)
     changed, new, fields = [], [], set()
     for key, counter in counts.items():
         row = existing.get(key)
@@ -114,8 +140,7 @@ def _add(model: Any, keys: tuple[str, str], counts: dict[tuple[Any, Any], Counte
             fields.add(name)
         changed.append(row)
     model.objects.bulk_create(new, batch_size=1000)
-    if changed:
-        model.objects.bulk_update(changed, sorted(fields), batch_size=1000)
+    _update_rows(model, changed, sorted(fields))
 
 
 def _posts(after: int, until: int | None, touched: Touched, staff: set[int]) -> int:
@@ -146,9 +171,10 @@ def _posts(after: int, until: int | None, touched: Touched, staff: set[int]) -> 
 
 
 def _member_days(members: set[tuple[int, date, int]], staff: set[int], touched: Touched) -> None:
-    MemberDay.objects.bulk_create(
-        [MemberDay(member_id=m, day=d, space_key=s, is_staff=m in staff) for m, d, s in members],
-        ignore_conflicts=True, batch_size=2000)
+    table = MemberDay._meta.db_table
+    sql = f'INSERT INTO "{table}" (member_id, day, space_key, is_staff) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING'  # noqa: E501, S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(m, d, s, m in staff) for m, d, s in members])
     touched.active_days.update(d for _, d, _ in members)
 
 
@@ -168,8 +194,7 @@ def _member_firsts(firsts: dict[int, tuple[date, int]], touched: Touched) -> Non
             row.day, row.space_id = day, space
             changed.append(row)
     MemberFirst.objects.bulk_create(new, batch_size=2000)
-    if changed:
-        MemberFirst.objects.bulk_update(changed, ["day", "space_id"], batch_size=1000)
+    _update_rows(MemberFirst, changed, ["day", "space_id"])
 
 
 def _reactions(after: int, until: int | None, touched: Touched, staff: set[int]) -> int:
@@ -332,15 +357,7 @@ def _set(model: Any, keys: tuple[str, str], values: dict[tuple[Any, Any], Counte
          fields: tuple[str, ...]) -> None:
     """Overwrite these fields of rows keyed by `keys` (creating rows as needed)."""
     first, second = keys
-    existing = {}
-    items = list(values)
-    for i in range(0, len(items), 500):
-        chunk = items[i:i + 500]
-        q = Q()
-        for a, b in chunk:
-            q |= Q(**{first: a, second: b})
-        for row in model.objects.filter(q):
-            existing[(getattr(row, first), getattr(row, second))] = row
+    existing = _existing(model, keys, values)
     new, changed = [], []
     for key, counter in values.items():
         row = existing.get(key)
@@ -352,8 +369,7 @@ def _set(model: Any, keys: tuple[str, str], values: dict[tuple[Any, Any], Counte
                 setattr(row, f, counter.get(f, 0))
             changed.append(row)
     model.objects.bulk_create(new, batch_size=1000)
-    if changed:
-        model.objects.bulk_update(changed, list(fields), batch_size=1000)
+    _update_rows(model, changed, list(fields))
 
 
 CHANNEL_COHORT = ("conversations", "responded", "first_response_seconds", "fr_1h")
