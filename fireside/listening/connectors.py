@@ -1,14 +1,16 @@
 """Connectors that post replies back where the customer wrote.
 
-The community connector posts the reply in the thread. Mastodon, Bluesky and IMAP/SMTP
-delivery are not built yet: their replies are recorded as answered elsewhere.
+The community connector posts the reply in the thread; Mastodon and Bluesky post it as a
+reply to the customer's post and rename the message after the id the server gave it, so
+the poll that later reads it back drops it as a duplicate. IMAP/SMTP delivery is not
+built yet: its replies are recorded as answered elsewhere.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from fireside.listening.models import ChannelKind, Message
 
@@ -44,7 +46,31 @@ def deliver(message_id: int) -> bool:
             Message.objects.filter(pk=message.pk).update(external_id=f"post:{post.pk}",
                                                          url=f"/p/{post.pk}")
         return True
+    if message.channel.kind in (ChannelKind.MASTODON, ChannelKind.BLUESKY):
+        return _post_remote(message)
     log.info("connector %s cannot post yet; message %s answered elsewhere",
              message.channel.kind, message.pk)
     Message.objects.filter(pk=message.pk).update(sent_elsewhere=True)
     return False
+
+
+def _post_remote(message: Message) -> bool:
+    from fireside.listening import bluesky, mastodon
+    from fireside.listening.poll import PollError
+
+    poster = mastodon if message.channel.kind == ChannelKind.MASTODON else bluesky
+    if not message.external_id.startswith("fireside:"):
+        return True  # renamed after its remote id: posted already
+    try:
+        external_id, url = poster.post_reply(message)
+    except PollError:
+        # Raising lets the task backend record the failure; the message stays unsent.
+        log.exception("posting reply %s to %s failed", message.pk, message.channel)
+        raise
+    try:
+        Message.objects.filter(pk=message.pk).update(external_id=external_id, url=url[:500])
+    except IntegrityError:
+        # A poll read the new post back first: that copy is the same post.
+        log.warning("reply %s was read back before it was renamed to %s", message.pk,
+                    external_id)
+    return True
