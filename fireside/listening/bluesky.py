@@ -69,6 +69,10 @@ class Session:
         return http_json(url, headers={"Authorization": f"Bearer {self.jwt}"}, body=body)[0]
 
 
+def is_configured(channel: Channel) -> bool:
+    return bool(channel.config.get("identifier") and channel.secret)
+
+
 def fetch(channel: Channel) -> Fetched:
     session = Session(channel)
     session.open()

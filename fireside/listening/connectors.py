@@ -61,6 +61,11 @@ def _post_remote(message: Message) -> bool:
     poster = mastodon if message.channel.kind == ChannelKind.MASTODON else bluesky
     if not message.external_id.startswith("fireside:"):
         return True  # renamed after its remote id: posted already
+    if not poster.is_configured(message.channel):
+        log.info("channel %s has no account to post with; message %s answered elsewhere",
+                 message.channel, message.pk)
+        Message.objects.filter(pk=message.pk).update(sent_elsewhere=True)
+        return False
     try:
         external_id, url = poster.post_reply(message)
     except PollError:

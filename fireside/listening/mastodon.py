@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from fireside.listening.ingest import RawMessage
-from fireside.listening.models import Channel, Message
+from fireside.listening.models import Channel, Direction, Message
 from fireside.listening.poll import Fetched, PollError, http_json
 
 PAGE = 40  # the API's maximum
@@ -43,6 +43,10 @@ def _auth(channel: Channel) -> dict[str, str]:
     if not channel.secret:
         raise PollError("the Mastodon channel has no access token (secret)")
     return {"Authorization": f"Bearer {channel.secret}"}
+
+
+def is_configured(channel: Channel) -> bool:
+    return bool(channel.config.get("base_url") and channel.secret)
 
 
 def fetch(channel: Channel) -> Fetched:
@@ -126,7 +130,7 @@ def post_reply(message: Message) -> tuple[str, str]:
     channel = message.channel
     text = message.text
     parent = Message.objects.filter(channel=channel, external_id=message.in_reply_to,
-                                    direction="in").values_list("author_handle", flat=True)
+                                    direction=Direction.IN).values_list("author_handle", flat=True)
     mention = f"@{parent[0]}" if parent else ""
     if mention and mention.lower() not in text.lower():
         text = f"{mention} {text}"

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from fireside.care.actions import do_reply
@@ -28,6 +29,7 @@ from fireside.listening.feeds import parse
 from fireside.listening.ingest import ingest_batch
 from fireside.listening.models import Channel, Direction, Message
 from fireside.listening.schedule import JOBS, _task
+from fireside.listening.tests.conftest import raw
 from fireside.testing import make_user
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +114,7 @@ FAILURE: Reply = (500, b"<h1>Internal Server Error</h1>", {"Content-Type": "text
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
     fake = FakeServer()
-    thread = threading.Thread(target=fake.httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=fake.httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield fake
     fake.httpd.shutdown()
@@ -305,6 +307,7 @@ def test_a_mastodon_reply_is_posted_and_named_after_the_new_status(
 
 @pytest.fixture
 def bluesky(server: FakeServer) -> Channel:
+    cache.clear()  # no session left over from another test
     server.on("POST", "/xrpc/com.atproto.server.createSession",
               fixture("bluesky-session.json"))
     server.on("GET", "/xrpc/app.bsky.notification.listNotifications",
@@ -365,3 +368,12 @@ def test_a_bluesky_reply_carries_root_and_parent_refs(
     assert reply.external_id == ("at://did:plc:ember4coffee7xq2vn3kz5lw/app.bsky.feed.post/"
                                  "3lj3ourreply99")
     assert Message.objects.filter(direction=Direction.OUT).count() == 1
+
+
+def test_a_reply_on_a_channel_without_an_account_is_answered_elsewhere() -> None:
+    channel = do_create_channel("Mastodon", "mastodon")
+    ingest_batch(channel, [raw(external_id="1101")])
+    reply = do_reply(make_user("ada", role="agent"), Conversation.objects.get(), "On it!")
+    assert deliver(reply.pk) is False
+    reply.refresh_from_db()
+    assert reply.sent_elsewhere and reply.external_id.startswith("fireside:")
