@@ -18,7 +18,7 @@ from fireside.rewards import actions as rewards
 from fireside.rewards.models import Badge, BadgeAward, EventKind, Introduction, ThankYou
 
 PRAISE = ("The Ember Flow grinder changed my mornings, thank you!",
-          "Your pour-over guide is brilliant, my coffee has never tasted better",
+          "Your pour-over guide is brilliant, best coffee I have made at home",
           "Thanks to the community for the light roast tips, wonderful people here")
 COMPLAINT = ("My wholesale order arrived damaged again and nobody has answered my e-mail. "
              "Really disappointed.")
