@@ -2,8 +2,8 @@
 
 The community connector posts the reply in the thread; Mastodon and Bluesky post it as a
 reply to the customer's post and rename the message after the id the server gave it, so
-the poll that later reads it back drops it as a duplicate. IMAP/SMTP delivery is not
-built yet: its replies are recorded as answered elsewhere.
+the poll that later reads it back drops it as a duplicate. E-mail replies go out over
+SMTP, named after their Message-ID.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def deliver(message_id: int) -> bool:
             Message.objects.filter(pk=message.pk).update(external_id=f"post:{post.pk}",
                                                          url=f"/p/{post.pk}")
         return True
-    if message.channel.kind in (ChannelKind.MASTODON, ChannelKind.BLUESKY):
+    if message.channel.kind in (ChannelKind.MASTODON, ChannelKind.BLUESKY, ChannelKind.IMAP):
         return _post_remote(message)
     log.info("connector %s cannot post yet; message %s answered elsewhere",
              message.channel.kind, message.pk)
@@ -55,10 +55,11 @@ def deliver(message_id: int) -> bool:
 
 
 def _post_remote(message: Message) -> bool:
-    from fireside.listening import bluesky, mastodon
+    from fireside.listening import bluesky, imap, mastodon
     from fireside.listening.poll import PollError
 
-    poster = mastodon if message.channel.kind == ChannelKind.MASTODON else bluesky
+    poster = {ChannelKind.MASTODON: mastodon, ChannelKind.BLUESKY: bluesky,
+              ChannelKind.IMAP: imap}[ChannelKind(message.channel.kind)]
     if not message.external_id.startswith("fireside:"):
         return True  # renamed after its remote id: posted already
     if not poster.is_configured(message.channel):

@@ -1,4 +1,4 @@
-"""Polling the connectors that fetch from the internet: RSS/Atom, Mastodon, Bluesky.
+"""Polling the connectors that fetch from the internet: RSS/Atom, Mastodon, Bluesky, IMAP.
 
 Each connector's `fetch(channel)` reads what is new since `Channel.cursor` and returns the
 messages with the cursor that follows them; `poll_channel` hands both to `ingest_batch`,
@@ -52,13 +52,13 @@ Fetcher = Callable[[Channel], Fetched]
 
 
 def _fetchers() -> dict[str, Fetcher]:
-    from fireside.listening import bluesky, feeds, mastodon
+    from fireside.listening import bluesky, feeds, imap, mastodon
 
     return {ChannelKind.RSS: feeds.fetch, ChannelKind.MASTODON: mastodon.fetch,
-            ChannelKind.BLUESKY: bluesky.fetch}
+            ChannelKind.BLUESKY: bluesky.fetch, ChannelKind.IMAP: imap.fetch}
 
 
-POLLED_KINDS = (ChannelKind.RSS, ChannelKind.MASTODON, ChannelKind.BLUESKY)
+POLLED_KINDS = (ChannelKind.RSS, ChannelKind.MASTODON, ChannelKind.BLUESKY, ChannelKind.IMAP)
 
 
 def backoff(failures: int) -> timedelta:

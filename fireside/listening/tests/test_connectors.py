@@ -6,7 +6,10 @@ REST API, the AT Protocol's XRPC); the server replays them and records every req
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import socketserver
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -377,3 +380,135 @@ def test_a_reply_on_a_channel_without_an_account_is_answered_elsewhere() -> None
     assert deliver(reply.pk) is False
     reply.refresh_from_db()
     assert reply.sent_elsewhere and reply.external_id.startswith("fireside:")
+
+
+# IMAP in, SMTP out --------------------------------------------------------------------
+
+class FakeMail(socketserver.StreamRequestHandler):
+    """Just enough IMAP4rev1 (RFC 3501) or SMTP (RFC 5321) for the connector, answering
+    as the RFCs' examples do; `server.mails` is the mailbox by UID, `server.log` records."""
+
+    server: Any
+
+    def handle(self) -> None:
+        if self.server.smtp:
+            self._smtp()
+            return
+        self._send(b"* OK [CAPABILITY IMAP4rev1] fake IMAP ready")
+        while line := self.rfile.readline():
+            tag, command, *args = line.decode().rstrip("\r\n").split(" ")
+            self.server.log.append(" ".join([command, *args]))
+            if command == "CAPABILITY":
+                self._send(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN")
+            elif command == "EXAMINE":
+                self._send(f"* {len(self.server.mails)} EXISTS".encode())
+                self._send(b"* OK [UIDVALIDITY 3857529045] UIDs valid")
+            elif command == "UID" and args[0] == "SEARCH":
+                low = int(args[2].split(":")[0])
+                uids = [u for u in self.server.mails if u >= low] or list(self.server.mails)[-1:]
+                self._send(("* SEARCH " + " ".join(map(str, uids))).strip().encode())
+            elif command == "UID" and args[0] == "FETCH":
+                for n, uid in enumerate(map(int, args[1].split(",")), start=1):
+                    body = self.server.mails[uid]
+                    self.wfile.write(f"* {n} FETCH (UID {uid} RFC822 {{{len(body)}}}\r\n"
+                                     .encode() + body + b")\r\n")
+            elif command == "LOGOUT":
+                self._send(b"* BYE logging out")
+            self._send(f"{tag} OK {command} completed".encode())
+            if command == "LOGOUT":
+                return
+
+    def _smtp(self) -> None:
+        self._send(b"220 smtp.fake ESMTP ready")
+        while line := self.rfile.readline():
+            command = line.decode().strip()
+            self.server.log.append(command)
+            verb = command.split(" ")[0].upper()
+            if verb == "EHLO":
+                self._send(b"250-smtp.fake\r\n250 AUTH PLAIN")
+            elif verb == "DATA":
+                self._send(b"354 end with <CRLF>.<CRLF>")
+                data = b""
+                while (chunk := self.rfile.readline()) != b".\r\n":
+                    data += chunk
+                self.server.sent.append(data)
+                self._send(b"250 OK queued")
+            elif verb == "AUTH":
+                self._send(b"235 2.7.0 Authentication successful")
+            elif verb == "QUIT":
+                self._send(b"221 bye")
+                return
+            else:
+                self._send(b"250 OK")
+
+    def _send(self, line: bytes) -> None:
+        self.wfile.write(line + b"\r\n")
+
+
+def mail_server(smtp: bool) -> Any:
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    httpd: Any = Server(("127.0.0.1", 0), FakeMail)
+    httpd.smtp, httpd.log, httpd.sent = smtp, [], []
+    httpd.mails = {7: (FIXTURES / "mail-1.eml").read_bytes(),
+                   9: (FIXTURES / "mail-2.eml").read_bytes()}
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    return httpd
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Channel, Any, Any]]:
+    imap, smtp = mail_server(smtp=False), mail_server(smtp=True)
+    channel = do_create_channel("Support e-mail", "imap", secret="app-password", config={
+        "host": "127.0.0.1", "port": imap.server_address[1], "ssl": False,
+        "username": "support@embercoffee.example", "address": "support@embercoffee.example",
+        "smtp_host": "127.0.0.1", "smtp_port": smtp.server_address[1],
+        "smtp_starttls": False})
+    yield channel, imap, smtp
+    for server in (imap, smtp):
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_mailbox_is_read_once_by_uid_without_marking_anything_seen(
+        mailbox: tuple[Channel, Any, Any]) -> None:
+    channel, imap, _ = mailbox
+    result = poll.poll_channel(channel.pk)
+    assert result is not None and result.stored == 2
+    ana = channel.messages.get(author_handle="ana.souza@example.com")
+    assert ana.external_id == "<CAHx7Kq2Q0vY3@mail.example.com>"
+    assert ana.author_name == "Ana Souza"
+    assert ana.text == ("Grinder arrived broken (order 4471)\n\nHello,\n\nmy grinder arrived "
+                        "today and the hopper is cracked. Can you send a replacement?\n\nAna")
+    ben = channel.messages.get(author_handle="ben@example.org")
+    assert ben.text == "Re: Your subscription\n\nThanks, but how do I pause it while I'm away?"
+    assert ben.in_reply_to == "<ember-reply-1@embercoffee.example>"
+    assert 'LOGIN support@embercoffee.example "app-password"' in imap.log
+    assert "EXAMINE INBOX" in imap.log  # read-only: nothing is marked as seen
+    channel.refresh_from_db()
+    assert channel.cursor == {"uidvalidity": "3857529045", "uid": 9}
+
+    again = poll.poll_channel(channel.pk)
+    assert again is not None and again.received == 0
+    assert "UID SEARCH UID 10:*" in imap.log
+    assert channel.messages.count() == 2
+
+
+def test_an_e_mail_reply_goes_out_over_smtp_threaded_to_the_customer(
+        mailbox: tuple[Channel, Any, Any]) -> None:
+    channel, _, smtp = mailbox
+    poll.poll_channel(channel.pk)
+    conv = Conversation.objects.get(messages__author_handle="ana.souza@example.com")
+    reply = do_reply(make_user("ada", role="agent"), conv, "A new grinder ships today.")
+    assert deliver(reply.pk) is True
+    said = [line.lower() for line in smtp.log]
+    assert "mail from:<support@embercoffee.example>" in said
+    assert "rcpt to:<ana.souza@example.com>" in said
+    sent = email.message_from_bytes(smtp.sent[0], policy=email.policy.default)
+    assert sent["Subject"] == "Re: Grinder arrived broken (order 4471)"
+    assert sent["In-Reply-To"] == "<CAHx7Kq2Q0vY3@mail.example.com>"
+    assert sent.get_content().strip() == "A new grinder ships today."
+    reply.refresh_from_db()
+    assert reply.external_id == sent["Message-ID"]
