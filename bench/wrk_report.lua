@@ -1,5 +1,9 @@
--- wrk script for bench/web.py: sends the session cookie (WRK_COOKIE) when given, and
--- prints one JSON line with the latency percentiles and error counts wrk recorded.
+-- wrk script for bench/web.py: sends a browser's User-Agent and the session cookie
+-- (WRK_COOKIE) when given, and prints one JSON line with the latency percentiles and
+-- error counts wrk recorded.
+
+-- A browser's User-Agent: pages count views from people, not from bots without one.
+wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 local cookie = os.getenv("WRK_COOKIE")
 if cookie ~= nil and cookie ~= "" then
