@@ -55,10 +55,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def server_command(host: str, port: int, workers: int) -> list[str]:
+    """gunicorn with sync workers, one request at a time each: measured against gthread and
+    granian in bench/web.py, it had the shortest waits (docs/performance.md). Threads in a
+    process share one interpreter lock, so a page's CPU work only waits longer for them."""
     bin_dir = Path(sys.executable).parent
     return [str(bin_dir / "gunicorn"), "fireside.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--worker-class", "gthread", "--threads", "4",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--worker-class", "sync",
             "--access-logfile", "-", "--access-logformat", '%(h)s "%(r)s" %(s)s %(M)sms',
             "--graceful-timeout", "5", "--timeout", "60"]
 
