@@ -50,7 +50,7 @@ def dialogs() -> list[str]:
 def context(browser, live_server) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200,
                                                                       "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # a busy 2-core machine is slow
     yield context
     context.close()
 
@@ -77,7 +77,7 @@ def new_page(browser, live_server, dialogs):
     def open_page():
         context = browser.new_context(base_url=live_server.url,
                                       viewport={"width": 1200, "height": 900})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)  # a busy 2-core machine is slow
         tab = context.new_page()
         tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         opened.append(context)
