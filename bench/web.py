@@ -353,7 +353,7 @@ class Result:
 
 
 def run_wrk(server: Server, port: int, path: str, cookie: str, duration: int,
-            connections: int) -> tuple[dict[str, Any], float, float]:
+            connections: int, check: bool = True) -> tuple[dict[str, Any], float, float]:
     """wrk's JSON summary, the server's share of the machine and the share used elsewhere."""
     env = dict(os.environ, WRK_COOKIE=cookie)
     threads = min(2, connections)
@@ -362,8 +362,11 @@ def run_wrk(server: Server, port: int, path: str, cookie: str, duration: int,
     server_before = server.cpu_seconds()
     busy_before, total_before = machine_busy()
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True,
-                            timeout=duration + 60).stdout
+    done = subprocess.run(command, env=env, capture_output=True, text=True,
+                          timeout=duration + 60)
+    if check and (done.returncode or "WRK_JSON " not in done.stdout):
+        raise SystemExit(f"wrk failed ({done.returncode}) on {path}:\n{done.stdout}\n{done.stderr}")
+    output = done.stdout
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_after, total_after = machine_busy()
     server_cpu = server.cpu_seconds() - server_before
@@ -371,7 +374,7 @@ def run_wrk(server: Server, port: int, path: str, cookie: str, duration: int,
                                                             + wrk_before.ru_stime)
     total = max(total_after - total_before, 1e-9)
     elsewhere = max(0.0, (busy_after - busy_before) - server_cpu - wrk_cpu) / total
-    line = next(x for x in output.splitlines() if x.startswith("WRK_JSON "))
+    line = next((x for x in output.splitlines() if x.startswith("WRK_JSON ")), "WRK_JSON {}")
     return json.loads(line[len("WRK_JSON "):]), server_cpu / total, elsewhere
 
 
@@ -401,9 +404,15 @@ def measure_pages(server: Server, port: int, pages: dict[str, str], cookie: str,
 
 
 def warm_up(server: Server, port: int, pages: dict[str, str], cookie: str) -> None:
+    """Until every page has been served for a while by every worker: the first requests
+    of a process load templates and code, and a threaded server may take seconds."""
     for path in pages.values():
         for who_cookie in ("", cookie):
-            run_wrk(server, port, path, who_cookie, 3, 2 * WORKERS)
+            for _ in range(5):
+                summary, _s, _e = run_wrk(server, port, path, who_cookie, 3, 2 * WORKERS,
+                                          check=False)
+                if summary.get("requests", 0) >= 20:
+                    break
 
 
 def csrf_for(port: int, path: str, cookie: str) -> tuple[str, str]:
