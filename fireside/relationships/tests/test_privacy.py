@@ -108,7 +108,9 @@ def test_deleting_an_account_asks_for_the_password_and_anonymizes_posts(rich_mem
     assert not post.is_deleted and post.body  # kept, under the placeholder
     assert client.get("/people/mia").status_code == 404
     assert person_of("mia").user is None
-    assert rich_member.username not in client.get("/leaderboard").content.decode()
+    leaderboard = client.get("/leaderboard").content.decode()
+    assert f'/people/{rich_member.username}"' not in leaderboard
+    assert "Mia Member" not in leaderboard
 
 
 def test_under_the_remove_policy_deleted_accounts_posts_are_removed(member, settings):
