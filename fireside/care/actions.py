@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from fireside.care.clock import reopen, wind
@@ -29,7 +29,7 @@ from fireside.care.models import (
     Priority,
     Status,
 )
-from fireside.care.sla import PolicyBook
+from fireside.care.sla import PolicyBook, add_minutes
 from fireside.errors import ActionError, Conflict
 from fireside.listening.models import Direction, Message
 from fireside.people.models import User
@@ -62,7 +62,8 @@ def do_reply(agent: User, conv: Conversation, text: str, *, at: datetime | None 
             conv.first_response_at = conv.first_response_at or now
             conv.last_response_at = now
             conv.awaiting_since = None
-            conv.sla_warned_at = conv.sla_breached_at = None
+            conv.sla_warned_at = conv.sla_breached_at = conv.escalation_due_at = None
+            conv.escalation_level = 0
         if conv.owner_id is None and incident is None:
             conv.owner = agent
         _wind(conv)
@@ -155,7 +156,8 @@ def check_claim(agent: User, conv: Conversation) -> Conversation:
 
 # Escalation ---------------------------------------------------------------------------
 
-def _notify(recipients: Iterable[User], conv: Conversation, kind: str, text: str) -> None:
+def _notify(recipients: Iterable[User], conv: Conversation, kind: str, text: str,
+            level: int = 0) -> None:
     people = [u for u in recipients if u is not None]
     Alert.objects.bulk_create([Alert(recipient=u, kind=kind, conversation=conv, text=text)
                                for u in people])
@@ -167,7 +169,8 @@ def _notify(recipients: Iterable[User], conv: Conversation, kind: str, text: str
     if hooks:
         from fireside.care.tasks import call_escalation_hook
 
-        payload = {"event": kind, "conversation": conv.pk, "text": text,
+        payload = {"event": kind, "conversation": conv.pk, "text": text, "level": level,
+                   "recipients": [u.username for u in people],
                    "due_at": conv.sla_due_at.isoformat() if conv.sla_due_at else None}
         def enqueue(pk: int) -> None:
             transaction.on_commit(lambda: call_escalation_hook.enqueue(pk, payload))
@@ -176,41 +179,90 @@ def _notify(recipients: Iterable[User], conv: Conversation, kind: str, text: str
             enqueue(pk)
 
 
-def _escalation_chain(conv: Conversation) -> list[User]:
-    chain: list[User] = []
+def care_leads() -> list[User]:
+    """Whoever leads care: told when nobody is named, and last in every chain."""
+    return list(User.objects.filter(role__in=("admin", "community_manager"),
+                                    is_active=True).order_by("id")[:3])
+
+
+def escalation_stages(conv: Conversation, leads: list[User]) -> list[list[User]]:
+    """Who is told at each level: the owner, then the team lead, then the care leads,
+    skipping whoever is missing or already told. Level n goes to stage n (the last stage
+    again when the chain is shorter)."""
+    stages: list[list[User]] = []
     if conv.owner is not None:
-        chain.append(conv.owner)
-    if conv.team is not None and conv.team.lead is not None:
-        chain.append(conv.team.lead)
-    if not chain:  # nobody named: whoever leads care
-        chain = list(User.objects.filter(role__in=("admin", "community_manager"),
-                                         is_active=True)[:3])
-    return chain
+        stages.append([conv.owner])
+    lead = conv.team.lead if conv.team is not None else None
+    if lead is not None and lead.pk != conv.owner_id:
+        stages.append([lead])
+    named = {u.pk for stage in stages for u in stage}
+    rest = [u for u in leads if u.pk not in named]
+    if rest or not stages:
+        stages.append(rest)
+    return stages
 
 
 def do_sweep_clocks(now: datetime | None = None) -> tuple[int, int]:
-    """Warn before a breach, escalate at the breach: returns (warned, escalated).
+    """Warn before a breach and escalate in stages: returns (warned, escalated), where
+    escalated counts the conversations that reached a new level.
 
-    Breaches found more than a day late (an old import, say) are recorded without
-    paging anyone.
+    Level 1 at the breach tells the owner (or the team lead, or the care leads); level 2,
+    the policy's `escalate_after_minutes` later if the wait is still unanswered, tells the
+    next in the chain. Each level is claimed by a conditional UPDATE, so overlapping
+    sweeps never notify twice. A reply clears the levels; a new wait (the customer writes
+    again after a reply) clears `sla_breached_at`, so its breach starts again at level 1.
+    Breaches found more than a day late (an old import, say) are recorded without paging.
     """
     now = now or timezone.now()
     warned = escalated = 0
     stale = now - timedelta(days=1)
     Conversation.objects.filter(status=Status.OPEN, sla_due_at__lt=stale,
-                                sla_breached_at__isnull=True).update(sla_breached_at=now)
+                                sla_breached_at__isnull=True).update(
+        sla_breached_at=now, escalation_level=0, escalation_due_at=None)
+    book = PolicyBook.load()
+    leads: list[User] | None = None
+
+    def stages(conv: Conversation) -> list[list[User]]:
+        nonlocal leads
+        if leads is None:
+            leads = care_leads()
+        return escalation_stages(conv, leads)
+
     breached = (Conversation.objects.filter(status=Status.OPEN, sla_due_at__lte=now,
                                             sla_breached_at__isnull=True)
                 .select_related("owner", "team__lead")[:500])
     for conv in breached:
-        chain = _escalation_chain(conv)
+        targets = book.targets(conv.channel_id, conv.priority)
+        next_at = add_minutes(now, targets.escalate_after, targets.hours)
         with transaction.atomic():
-            Conversation.objects.filter(pk=conv.pk).update(
-                sla_breached_at=now, escalation_level=F("escalation_level") + 1)
-            _notify(chain, conv, Alert.Kind.BREACH,
-                    f"SLA breached: “{conv.subject[:80]}” waited past its target")
+            if not Conversation.objects.filter(pk=conv.pk, sla_breached_at__isnull=True).update(
+                    sla_breached_at=now, escalation_level=1, escalation_due_at=next_at):
+                continue  # another sweep took it
+            _notify(stages(conv)[0], conv, Alert.Kind.BREACH,
+                    f"SLA breached: “{conv.subject[:80]}” waited past its target", level=1)
         escalated += 1
-    book = PolicyBook.load()
+
+    due = Conversation.objects.filter(escalation_due_at__lte=now)
+    # Still unanswered: open, its wait past due, level 1 reached in this very wait.
+    unanswered = Q(status=Status.OPEN, escalation_level=1, sla_breached_at__isnull=False,
+                   sla_due_at__lte=now)
+    for conv in due.filter(unanswered).select_related("owner", "team__lead")[:500]:
+        with transaction.atomic():
+            if not Conversation.objects.filter(
+                    pk=conv.pk, escalation_level=1,
+                    escalation_due_at=conv.escalation_due_at).update(
+                    escalation_level=2, escalation_due_at=None):
+                continue
+            chain = stages(conv)
+            assert conv.sla_breached_at is not None
+            late = int((now - conv.sla_breached_at).total_seconds() // 60)
+            _notify(chain[min(1, len(chain) - 1)], conv, Alert.Kind.ESCALATION,
+                    f"Escalated: “{conv.subject[:80]}” is still unanswered {late} min "
+                    "after its breach", level=2)
+        escalated += 1
+    # Answered, paused, resolved or waiting afresh since: that stage is off.
+    due.exclude(unanswered).update(escalation_due_at=None)
+
     soon = (Conversation.objects.filter(status=Status.OPEN, sla_due_at__gt=now,
                                         sla_due_at__lte=now + timedelta(hours=2),
                                         sla_warned_at__isnull=True)
@@ -221,8 +273,10 @@ def do_sweep_clocks(now: datetime | None = None) -> tuple[int, int]:
         if conv.sla_due_at - now > timedelta(minutes=targets.warn_before):
             continue
         with transaction.atomic():
-            Conversation.objects.filter(pk=conv.pk).update(sla_warned_at=now)
-            recipients = [conv.owner] if conv.owner else _escalation_chain(conv)
+            if not Conversation.objects.filter(pk=conv.pk, sla_warned_at__isnull=True).update(
+                    sla_warned_at=now):
+                continue
+            recipients = [conv.owner] if conv.owner else stages(conv)[0]
             _notify(recipients, conv, Alert.Kind.WARNING,
                     f"SLA due soon: “{conv.subject[:80]}”")
         warned += 1

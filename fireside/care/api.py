@@ -120,6 +120,7 @@ class PolicyIn(Schema):
     next_response_minutes: int = 240
     resolution_minutes: int = 1440
     warn_before_minutes: int = 15
+    escalate_after_minutes: int = 30
     priority: str = ""
     channel_id: int | None = None
     calendar_id: int | None = None
@@ -133,7 +134,8 @@ class PolicyOut(PolicyIn):
         return PolicyOut(id=p.pk, name=p.name, first_response_minutes=p.first_response_minutes,
                          next_response_minutes=p.next_response_minutes,
                          resolution_minutes=p.resolution_minutes,
-                         warn_before_minutes=p.warn_before_minutes, priority=p.priority,
+                         warn_before_minutes=p.warn_before_minutes,
+                         escalate_after_minutes=p.escalate_after_minutes, priority=p.priority,
                          channel_id=p.channel_id, calendar_id=p.calendar_id)
 
 
@@ -175,7 +177,8 @@ def create_policy(request: HttpRequest, body: PolicyIn) -> tuple[int, PolicyOut]
     policy = setup.check_save_policy(
         _agent(request), name=body.name, first_response=body.first_response_minutes,
         next_response=body.next_response_minutes, resolution=body.resolution_minutes,
-        warn_before=body.warn_before_minutes, priority=body.priority,
+        warn_before=body.warn_before_minutes, escalate_after=body.escalate_after_minutes,
+        priority=body.priority,
         channel_id=body.channel_id, calendar_id=body.calendar_id)
     return 201, PolicyOut.of(policy)
 

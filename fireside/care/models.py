@@ -58,6 +58,9 @@ class SlaPolicy(models.Model):
                                  on_delete=models.SET_NULL, related_name="policies",
                                  help_text="Blank: calendar hours, around the clock.")
     warn_before_minutes = models.PositiveIntegerField(default=15)
+    # At the breach the owner is told (level 1); still unanswered this much later, the
+    # team lead (level 2). Counted in the policy's hours, like its targets.
+    escalate_after_minutes = models.PositiveIntegerField(default=30)
 
     class Meta:
         verbose_name_plural = "SLA policies"
@@ -135,7 +138,11 @@ class Conversation(models.Model):
     # Whether each target was met, fixed once it is decided (null: not yet).
     first_response_met = models.BooleanField(null=True, blank=True)
     resolution_met = models.BooleanField(null=True, blank=True)
+    # 0 before a breach, 1 once the owner was told, 2 once the team lead was; it belongs
+    # to the current wait, so it only counts while `sla_breached_at` is set.
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    # When the next stage is due while this wait stays unanswered (null: none pending).
+    escalation_due_at = models.DateTimeField(null=True, blank=True)
     viewing_agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
     viewing_since = models.DateTimeField(null=True, blank=True)
@@ -149,10 +156,17 @@ class Conversation(models.Model):
             models.Index(fields=["channel", "person", "status"], name="conversation_thread"),
             models.Index(fields=["resolution_due_at"], name="conversation_resolution_due"),
             models.Index(fields=["first_message_at"], name="conversation_started"),
+            models.Index(fields=["escalation_due_at"], name="conversation_escalation_due",
+                         condition=models.Q(escalation_due_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
         return self.subject or f"Conversation {self.pk}"
+
+    @property
+    def current_escalation(self) -> int:
+        """The escalation level of the wait in progress (0: not escalated)."""
+        return self.escalation_level if self.sla_breached_at is not None else 0
 
 
 class Note(models.Model):
@@ -197,6 +211,7 @@ class Alert(models.Model):
     class Kind(models.TextChoices):
         WARNING = "warning", "SLA warning"
         BREACH = "breach", "SLA breached"
+        ESCALATION = "escalation", "Escalated"
         UNCOVERED = "uncovered", "Nobody on shift"
         INCIDENT = "incident", "Incident proposed"
 

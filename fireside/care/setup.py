@@ -48,8 +48,8 @@ def _minutes(value: object, what: str) -> int:
 def check_save_policy(lead: User, *, name: str, first_response: object,
                       next_response: object, resolution: object, warn_before: object = 15,
                       priority: str = "", channel_id: int | None = None,
-                      calendar_id: int | None = None, policy: SlaPolicy | None = None
-                      ) -> SlaPolicy:
+                      calendar_id: int | None = None, policy: SlaPolicy | None = None,
+                      escalate_after: object = 30) -> SlaPolicy:
     _require_lead(lead)
     name = name.strip()
     if not name or len(name) > 80:
@@ -71,6 +71,7 @@ def check_save_policy(lead: User, *, name: str, first_response: object,
     policy.next_response_minutes = _minutes(next_response, "Next response")
     policy.resolution_minutes = _minutes(resolution, "Resolution")
     policy.warn_before_minutes = _minutes(warn_before, "Warning")
+    policy.escalate_after_minutes = _minutes(escalate_after, "Escalation to the team lead")
     policy.calendar_id = calendar_id
     policy.save()
     return policy

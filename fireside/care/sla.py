@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from fireside.care.models import BusinessCalendar, SlaPolicy
 
-# Used when no policy matches, so that every waiting conversation has a clock.
-DEFAULT_TARGETS = (60, 240, 24 * 60, 15)
+# Used when no policy matches, so that every waiting conversation has a clock:
+# first response, next response, resolution, warn before, escalate after (minutes).
+DEFAULT_TARGETS = (60, 240, 24 * 60, 15, 30)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Targets:
     next_response: int
     resolution: int
     warn_before: int
+    escalate_after: int
     hours: Hours | None
 
 
@@ -108,7 +110,8 @@ class PolicyBook:
             hours = Hours.of(policy.calendar) if policy.calendar else None
             self._by_key[(policy.channel_id, policy.priority)] = Targets(
                 policy.pk, policy.first_response_minutes, policy.next_response_minutes,
-                policy.resolution_minutes, policy.warn_before_minutes, hours)
+                policy.resolution_minutes, policy.warn_before_minutes,
+                policy.escalate_after_minutes, hours)
 
     @staticmethod
     def load() -> PolicyBook:

@@ -142,6 +142,7 @@ def policies_act(request: HttpRequest, verb: str) -> HttpResponse:
             next_response=request.POST.get("next_response", ""),
             resolution=request.POST.get("resolution", ""),
             warn_before=request.POST.get("warn_before", "15"),
+            escalate_after=request.POST.get("escalate_after", "30"),
             priority=request.POST.get("priority", ""),
             channel_id=_int(request.POST.get("channel")),
             calendar_id=_int(request.POST.get("calendar")))

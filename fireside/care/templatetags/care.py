@@ -36,6 +36,12 @@ def clock_class(due: datetime | None) -> str:
 
 
 @register.filter
+def escalation_label(level: int) -> str:
+    return {1: "breached, first in line told",
+            2: "still unanswered, escalated to the lead"}.get(int(level), "")
+
+
+@register.filter
 def weekday_name(day: int) -> str:
     return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
             "Sunday")[int(day) % 7]
