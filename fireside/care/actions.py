@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fireside.care import delivery
 from fireside.care.clock import reopen, wind
 from fireside.care.models import (
     Alert,
@@ -31,7 +32,7 @@ from fireside.care.models import (
 )
 from fireside.care.sla import PolicyBook, add_minutes
 from fireside.errors import ActionError, Conflict
-from fireside.listening.models import Direction, Message
+from fireside.listening.models import Delivery, Direction, Message
 from fireside.people.models import User
 
 VIEWING_GUARD = timedelta(minutes=2)
@@ -55,7 +56,9 @@ def do_reply(agent: User, conv: Conversation, text: str, *, at: datetime | None 
             direction=Direction.OUT, agent=agent, conversation=conv, text=text,
             in_reply_to=last.external_id if last else "", author_handle=agent.username,
             author_name=agent.name, created_at=now, received_at=now,
-            sent_elsewhere=not channel.can_post, intent="other", sentiment="neutral")
+            sent_elsewhere=not channel.can_post, intent="other", sentiment="neutral",
+            delivery=Delivery.PENDING if channel.can_post else Delivery.NONE,
+            next_delivery_at=now + delivery.GRACE if channel.can_post else None)
         conv.message_count += 1
         conv.last_message_at = now
         if conv.awaiting_since is not None:

@@ -9,10 +9,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from fireside.care import actions, incidents, queries, setup
+from fireside.care import actions, delivery, incidents, queries, setup
 from fireside.care.models import Conversation, RotaShift, SavedReply, SlaPolicy
 from fireside.care.rota import agents_on_shift, uncovered_hours
 from fireside.errors import Forbidden, NotFound
+from fireside.listening.models import Message
 from fireside.people.models import User
 
 router = Router(tags=["care"])
@@ -53,6 +54,32 @@ class ConversationOut(Schema):
             resolution_due_at=c.resolution_due_at)
 
 
+class MessageOut(Schema):
+    """A message of the conversation; replies carry where their delivery stands:
+    `delivery` is "" (nothing to post), pending, sending, sent or failed."""
+
+    id: int
+    direction: str
+    author: str
+    text: str
+    url: str
+    created_at: datetime
+    sent_elsewhere: bool
+    delivery: str
+    delivery_attempts: int
+    delivery_error: str
+    next_delivery_at: datetime | None
+
+    @staticmethod
+    def of(m: Message) -> MessageOut:
+        return MessageOut(
+            id=m.pk, direction=m.direction,
+            author=m.agent.username if m.agent else m.author_handle, text=m.text, url=m.url,
+            created_at=m.created_at, sent_elsewhere=m.sent_elsewhere, delivery=m.delivery,
+            delivery_attempts=m.delivery_attempts, delivery_error=m.delivery_error,
+            next_delivery_at=m.next_delivery_at)
+
+
 class ReplyIn(Schema):
     text: str
 
@@ -84,6 +111,21 @@ def reply(request: HttpRequest, conv_id: int, body: ReplyIn) -> ConversationOut:
     conv = queries.get_conversation(agent, conv_id)
     actions.check_reply(agent, conv, body.text)
     return ConversationOut.of(queries.get_conversation(agent, conv_id))
+
+
+@router.get("/care/conversations/{conv_id}/messages", response=list[MessageOut])
+def conversation_messages(request: HttpRequest, conv_id: int) -> list[MessageOut]:
+    conv = queries.get_conversation(_agent(request), conv_id)
+    return [MessageOut.of(m) for m in queries.conversation_messages(conv)]
+
+
+@router.post("/care/conversations/{conv_id}/messages/{message_id}/retry",
+             response={202: MessageOut})
+def retry_reply(request: HttpRequest, conv_id: int, message_id: int) -> tuple[int, MessageOut]:
+    """Send a failed reply again now (it goes back to pending; 409 if it is not failed)."""
+    agent = _agent(request)
+    conv = queries.get_conversation(agent, conv_id)
+    return 202, MessageOut.of(delivery.check_retry(agent, conv, message_id))
 
 
 @router.post("/care/conversations/{conv_id}/status", response=ConversationOut)

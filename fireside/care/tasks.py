@@ -29,11 +29,21 @@ def rota_check() -> int:
 
 
 @task()
-def deliver_reply(message_id: int) -> bool:
-    """Post a reply through its channel's connector (where one can post)."""
-    from fireside.listening.connectors import deliver
+def deliver_reply(message_id: int) -> str:
+    """Post a reply through its channel's connector; a failure is recorded on the message
+    and retried by `retry_replies`. Returns the delivery state it left."""
+    from fireside.care.delivery import do_deliver
 
-    return deliver(message_id)
+    return do_deliver(message_id)
+
+
+@task()
+def retry_replies() -> int:
+    """Try again the replies whose delivery failed and whose backoff is over (and any left
+    pending or claimed by a lost worker); the scheduler runs it every 30 s."""
+    from fireside.care.delivery import do_retry_due
+
+    return do_retry_due()
 
 
 @task()

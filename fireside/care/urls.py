@@ -5,6 +5,7 @@ from fireside.care import views
 urlpatterns = [
     path("care/inbox", views.inbox, name="care_inbox"),
     path("care/c/<int:conv_id>", views.conversation, name="care_conversation"),
+    path("care/c/<int:conv_id>/m/<int:message_id>", views.reply_state, name="care_reply_state"),
     path("care/c/<int:conv_id>/<str:verb>", views.conversation_act, name="care_conversation_act"),
     path("care/incidents/<int:incident_id>", views.incident, name="care_incident"),
     path("care/incidents/<int:incident_id>/<str:verb>", views.incident_act,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fireside.care import actions, incidents, queries, setup
+from fireside.care import actions, delivery, incidents, queries, setup
 from fireside.care.models import (
     BusinessCalendar,
     Priority,
@@ -23,7 +23,7 @@ from fireside.care.models import (
 from fireside.care.rota import agents_on_shift, uncovered_hours
 from fireside.listening.models import Channel
 from fireside.people.models import User
-from fireside.web import action_errors
+from fireside.web import action_errors, is_htmx
 
 PAGE = 50
 
@@ -84,7 +84,21 @@ def conversation_act(request: HttpRequest, conv_id: int, verb: str) -> HttpRespo
         actions.check_update(conv, priority=request.POST.get("priority") or None,
                              tags=request.POST.get("tags", "").split(",")
                              if "tags" in request.POST else None)
+    elif verb == "retry":
+        message = delivery.check_retry(agent, conv, _int(request.POST.get("message")) or 0)
+        if is_htmx(request):
+            return reply_state(request, conv.pk, message.pk)
+        messages.info(request, "Sending the reply again.")
     return HttpResponseRedirect(reverse("care_conversation", args=[conv.pk]))
+
+
+@login_required
+def reply_state(request: HttpRequest, conv_id: int, message_id: int) -> HttpResponse:
+    """One message as the conversation page shows it: htmx polls a reply being sent."""
+    _agent(request)
+    conv = queries.get_conversation(request.user, conv_id)
+    message = get_object_or_404(queries.conversation_messages(conv), pk=message_id)
+    return render(request, "care/_message.html", {"m": message})
 
 
 @login_required

@@ -4,6 +4,11 @@ The community connector posts the reply in the thread; Mastodon and Bluesky post
 reply to the customer's post and rename the message after the id the server gave it, so
 the poll that later reads it back drops it as a duplicate. E-mail replies go out over
 SMTP, named after their Message-ID.
+
+`deliver` answers True once the reply is out, False when there is nothing to post (it is
+recorded as answered elsewhere); it raises PollError when the remote side failed (worth
+retrying) and DeliveryRefused when posting can never work. care.delivery records the
+outcome on the message and retries.
 """
 
 from __future__ import annotations
@@ -17,10 +22,16 @@ from fireside.listening.models import ChannelKind, Message
 log = logging.getLogger("fireside.listening")
 
 
+class DeliveryRefused(Exception):
+    """The reply cannot be posted however often it is tried (its thread is gone, say)."""
+
+
 def deliver(message_id: int) -> bool:
     message = Message.objects.select_related("channel", "agent").filter(pk=message_id).first()
-    if message is None or message.agent is None:
+    if message is None:
         return False
+    if message.agent is None:
+        raise DeliveryRefused("the agent who wrote it no longer exists")
     if message.channel.config.get("simulated"):
         return True  # the demo's simulated channels: nowhere to post, nothing to record
     if message.channel.kind == ChannelKind.COMMUNITY:
@@ -38,7 +49,7 @@ def deliver(message_id: int) -> bool:
                 "thread_id", flat=True).first()
         thread = Thread.objects.filter(pk=thread_id).first() if thread_id else None
         if thread is None:
-            return False
+            raise DeliveryRefused("the community thread it answers no longer exists")
         with transaction.atomic():
             post = community.do_reply(message.agent, thread, body=message.text)
             # The new post comes back through the stream as "post:<id>" once this commits;
@@ -74,7 +85,9 @@ def _post_remote(message: Message) -> bool:
         log.exception("posting reply %s to %s failed", message.pk, message.channel)
         raise
     try:
-        Message.objects.filter(pk=message.pk).update(external_id=external_id, url=url[:500])
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a clash
+            Message.objects.filter(pk=message.pk).update(external_id=external_id,
+                                                         url=url[:500])
     except IntegrityError:
         # A poll read the new post back first: that copy is the same post.
         log.warning("reply %s was read back before it was renamed to %s", message.pk,

@@ -104,6 +104,16 @@ class Direction(models.TextChoices):
     OUT = "out", "From the organization"
 
 
+class Delivery(models.TextChoices):
+    """Where a reply that Fireside posts stands (blank: nothing to post, e.g. inbound)."""
+
+    NONE = "", "Not posted by Fireside"
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
 class Message(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
     external_id = models.CharField(max_length=191)
@@ -134,6 +144,14 @@ class Message(models.Model):
     complaint_probability = models.FloatField(default=0.0)
     language = models.CharField(max_length=8, blank=True, default="")
     flags = models.JSONField(default=list, blank=True)
+    # Replies posted through a connector (care.delivery). The database defaults let the
+    # ingest pipeline's raw inserts leave these columns out.
+    delivery = models.CharField(max_length=8, choices=Delivery.choices, blank=True,
+                                default="", db_default="")
+    delivery_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    delivery_error = models.CharField(max_length=300, blank=True, default="", db_default="")
+    # When the delivery sweep next tries (pending, a lapsed claim, or a failure's backoff).
+    next_delivery_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "external_id"],
@@ -143,6 +161,8 @@ class Message(models.Model):
             models.Index(fields=["channel", "-created_at"], name="message_channel_stream"),
             models.Index(fields=["conversation", "created_at"], name="message_conversation"),
             models.Index(fields=["channel", "in_reply_to"], name="message_reply_lookup"),
+            models.Index(fields=["next_delivery_at"], name="message_delivery_due",
+                         condition=models.Q(next_delivery_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
