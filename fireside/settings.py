@@ -214,6 +214,8 @@ RATE_LIMITS_ENABLED = env_bool("FIRESIDE_RATE_LIMITS", True)
 
 # What deleting an account does to its posts: "anonymize" keeps them under an anonymous
 # placeholder, "remove" empties them and marks them removed at the author's request.
+# Thread views are counted in each server process and written this often (0: at once).
+FIRESIDE_VIEW_FLUSH_SECONDS = float(os.environ.get("FIRESIDE_VIEW_FLUSH_SECONDS", "5"))
 FIRESIDE_DELETION_POLICY = os.environ.get("FIRESIDE_DELETION_POLICY", "anonymize")
 
 NINJA_PAGINATION_PER_PAGE = 50

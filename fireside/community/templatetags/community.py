@@ -13,7 +13,8 @@ reaction answer renders too) are the only ways in, so the markup lives here only
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
+from html import escape
 from typing import Any
 
 from django import template
@@ -21,7 +22,6 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from fireside.people.templatetags.people import avatar, name_html
@@ -42,7 +42,7 @@ def _url_around_id(name: str, *after: str) -> tuple[str, str]:
 class _Page:
     """What every post on the page shares: the viewer, what they may do, the URL shapes."""
 
-    user: Any
+    user_id: int | None  # the viewer's, read once: request.user is a lazy object
     signed_in: bool
     moderator: bool
     can_accept: bool
@@ -51,6 +51,7 @@ class _Page:
     csrf: SafeString
     urls: dict[str, tuple[str, str]]
     days: dict[date, str] = field(default_factory=dict)
+    zone: tzinfo = field(default_factory=timezone.get_current_timezone)
 
     def url(self, name: str, post_id: int) -> str:
         """The URL, ready to put in an attribute."""
@@ -64,9 +65,10 @@ def _page(context: template.Context) -> _Page:
     if page is None:
         user = context.get("user")
         thread = context.get("thread")
+        signed_in = bool(user is not None and user.is_authenticated)
         page = _Page(
-            user=user,
-            signed_in=bool(user is not None and user.is_authenticated),
+            user_id=user.pk if signed_in and user is not None else None,
+            signed_in=signed_in,
             moderator=bool(context.get("moderator")),
             can_accept=bool(context.get("can_accept")),
             accepted_post_id=getattr(thread, "accepted_post_id", None),
@@ -84,7 +86,7 @@ def _page(context: template.Context) -> _Page:
 
 def _reactions(page: _Page, post: Any) -> SafeString:
     pk, likes, helpful = int(post.pk), int(post.like_count), int(post.helpful_count)
-    if not (page.signed_in and post.author_id != page.user.pk):
+    if not (page.signed_in and post.author_id != page.user_id):
         plural = "" if likes == 1 else "s"
         return mark_safe(f'<span class="small muted">{likes} like{plural} · '  # noqa: S308
                          f"{helpful} found this helpful</span>")
@@ -104,7 +106,7 @@ def _reactions(page: _Page, post: Any) -> SafeString:
 
 def _head(page: _Page, post: Any) -> str:
     pk, author = int(post.pk), post.author
-    created = timezone.localtime(post.created_at)
+    created = post.created_at.astimezone(page.zone)
     day = page.days.get(created.date())
     if day is None:  # month names are translated: once a day shown, not once a post
         day = page.days[created.date()] = escape(date_filter(created, "M j, Y"))
@@ -130,9 +132,9 @@ def _member_actions(page: _Page, post: Any) -> SafeString:
                   "✓ Accept answer</button>")
         parts.append(f'<form method="post" action="{page.url("accept", pk)}">{page.csrf}'
                      f"{button}</form>")
-    if post.author_id == page.user.pk or page.moderator:
+    if post.author_id == page.user_id or page.moderator:
         parts.append(f'<a class="small" href="{page.url("post_edit", pk)}">Edit</a>')
-    if post.author_id != page.user.pk:
+    if post.author_id != page.user_id:
         parts.append(
             f'<details class="small"><summary>Flag</summary><form method="post" '
             f'action="{page.url("flag", pk)}">{page.csrf}<input type="text" name="reason" '
