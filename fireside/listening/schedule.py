@@ -38,6 +38,7 @@ JOBS: tuple[Job, ...] = (
     Job("detect-incidents", "fireside.care.tasks:detect_incidents", timedelta(seconds=30)),
     Job("rota-check", "fireside.care.tasks:rota_check", timedelta(minutes=5)),
     Job("measure-rollup", "fireside.measure.tasks:roll_up", timedelta(minutes=2)),
+    Job("standing-sweep", "fireside.relationships.tasks:standing_sweep", timedelta(minutes=2)),
     Job("measure-weekly-report", "fireside.measure.tasks:send_weekly_report",
         timedelta(hours=1)),
 )
