@@ -99,21 +99,44 @@ def do_award(user_id: int, kind: str, *, event_key: str, points: int | None = No
 
 
 def on_event(kind: str, user_id: int, *, key: str, space_id: int | None = None,
-             reason: str = "") -> None:
+             reason: str = "") -> PointsEntry | None:
     """What other apps call when something worth points happens (inside their transaction).
 
     Awards the points and, for outcomes worth a personal thank-you, asks for a staff task
-    once the transaction commits.
+    once the transaction commits. Returns the new ledger row, None when already awarded.
     """
     entry = do_award(user_id, kind, event_key=key, space_id=space_id, reason=reason)
     if entry is None or kind not in (EventKind.ACCEPTED_ANSWER, EventKind.IDEA_SHIPPED):
-        return
+        return entry
     from fireside.relationships.tasks import suggest_thanks
 
     # The task says what happened, not where: its space may be private to some staff.
     text = {EventKind.ACCEPTED_ANSWER: "An answer of theirs was accepted",
             EventKind.IDEA_SHIPPED: "An idea they shaped shipped"}[EventKind(kind)]
     transaction.on_commit(lambda: suggest_thanks.enqueue(user_id, text))
+    return entry
+
+
+def shipped_key(idea_id: int, person_id: int) -> str:
+    """The ledger key of a credit on a shipped idea: one award per person and idea, whether
+    the credit existed when the idea shipped or was named later."""
+    return f"shipped:idea:{idea_id}:{person_id}"
+
+
+def do_award_late_credit(credit_id: int) -> PointsEntry | None:
+    """Award the points of a credit granted after its idea shipped (a shaper named later,
+    or credits merged into a shipped idea). Shipping awards the credits it finds; this
+    catches the ones that come after, under the same key, so none is paid twice."""
+    from fireside.ideas.models import Credit
+
+    credit = (Credit.objects.filter(pk=credit_id, granted_at__isnull=False)
+              .select_related("idea__campaign").first())
+    if credit is None:
+        return None
+    idea = credit.idea
+    return on_event(EventKind.IDEA_SHIPPED, credit.person_id,
+                    key=shipped_key(idea.pk, credit.person_id), space_id=idea.campaign.space_id,
+                    reason=f"Idea shipped: “{idea.title[:120]}”")
 
 
 # Badges ---------------------------------------------------------------------------

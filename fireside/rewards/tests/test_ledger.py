@@ -74,6 +74,34 @@ def test_a_shipped_idea_awards_everyone_credited():
     assert actions.total_points(author.pk) == 25
 
 
+def test_a_member_credited_after_the_idea_shipped_earns_its_points_once(
+        member, django_capture_on_commit_callbacks):
+    host = make_user(role="community_manager", kind="employee")
+    space = make_space()
+    idea = make_idea(make_campaign(space, host), make_user())
+    ideas.do_set_status(host, idea, "shipped")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ideas.check_credit(host, idea, member, "Drew the first sketch")
+    ideas.check_credit(host, idea, member, "Named twice")
+    ideas.do_set_status(host, idea, "shipped")
+
+    assert actions.total_points(member.pk) == 25
+    entry = PointsEntry.objects.get(user=member)
+    assert entry.kind == EventKind.IDEA_SHIPPED and entry.space_id == space.pk
+    assert StaffTask.objects.filter(person__user=member, kind=TaskKind.THANK).exists()
+    _totals_match_ledger()
+
+
+def test_a_credit_named_before_shipping_is_awarded_when_it_ships_not_before(member):
+    host = make_user(role="community_manager", kind="employee")
+    idea = make_idea(make_campaign(make_space(), host), make_user())
+    ideas.check_credit(host, idea, member)
+    assert actions.total_points(member.pk) == 0
+    ideas.do_set_status(host, idea, "shipped")
+    assert actions.total_points(member.pk) == 25
+
+
 def test_the_organization_sets_the_points_and_can_switch_a_rule_off(member):
     PointRule.objects.filter(kind=EventKind.HELPFUL_REACTION).update(points=7)
     post = make_reply(make_thread(make_space()), member)
