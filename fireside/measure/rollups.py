@@ -180,19 +180,20 @@ def _member_days(members: set[tuple[int, date, int]], staff: set[int], touched: 
 
 def _member_firsts(firsts: dict[int, tuple[date, int]], touched: Touched) -> None:
     ids = list(firsts)
-    known: dict[int, MemberFirst] = {}
+    known: dict[int, date] = {}
     for i in range(0, len(ids), 900):
-        known.update(MemberFirst.objects.in_bulk(ids[i:i + 900]))
+        # Plain tuples: a pass over every post meets most members again in each batch.
+        known.update(MemberFirst.objects.filter(member_id__in=ids[i:i + 900])
+                     .values_list("member_id", "day"))
     new, changed = [], []
     for member, (day, space) in firsts.items():
-        row = known.get(member)
-        if row is None:
+        before = known.get(member)
+        if before is None:
             new.append(MemberFirst(member_id=member, day=day, space_id=space))
             touched.active_days.add(day)
-        elif day < row.day:
-            touched.active_days.update((day, row.day))
-            row.day, row.space_id = day, space
-            changed.append(row)
+        elif day < before:
+            touched.active_days.update((day, before))
+            changed.append(MemberFirst(member_id=member, day=day, space_id=space))
     MemberFirst.objects.bulk_create(new, batch_size=2000)
     _update_rows(MemberFirst, changed, ["day", "space_id"])
 
@@ -412,6 +413,35 @@ def _conversation_cohorts(conversation_ids: Iterable[int], touched: Touched) -> 
 
 # Active members --------------------------------------------------------------------------
 
+class _Window:
+    """Distinct members per space over the last `days` days, slid one day at a time: a
+    member counts while any of their days is inside (keys are space << 32 | member)."""
+
+    def __init__(self, days: int) -> None:
+        self.days = days
+        self.held: Counter[int] = Counter()
+        self.distinct: Counter[int] = Counter()
+
+    def add(self, rows: list[tuple[int, int]]) -> None:
+        held, distinct = self.held, self.distinct
+        for member, space in rows:
+            for key in ((space << 32) | member, member):  # the space, and ALL (= 0)
+                held[key] += 1
+                if held[key] == 1:
+                    distinct[key >> 32] += 1
+
+    def remove(self, rows: list[tuple[int, int]]) -> None:
+        held, distinct = self.held, self.distinct
+        for member, space in rows:
+            for key in ((space << 32) | member, member):
+                held[key] -= 1
+                if not held[key]:
+                    del held[key]
+                    distinct[key >> 32] -= 1
+                    if not distinct[key >> 32]:
+                        del distinct[key >> 32]
+
+
 def _active(days: set[date]) -> None:
     """Recompute ActiveDay for every day whose 30-day window holds one of `days`."""
     if not days:
@@ -427,33 +457,32 @@ def _active(days: set[date]) -> None:
         firsts[(day, space)] += n
         firsts[(day, ALL)] += n
     rows: dict[tuple[date, int], Counter[str]] = {}
-    window: dict[date, list[tuple[int, int]]] = {}
+    loaded: dict[date, list[tuple[int, int]]] = {}
+    week, month = _Window(7), _Window(30)
     wanted = set(outputs)
     day = outputs[0] - timedelta(days=29)
     while day <= outputs[-1]:
-        if day in wanted or any(day + timedelta(days=k) in wanted for k in range(30)):
-            window[day] = list(MemberDay.objects.filter(day=day).exclude(space_key=ALL)
+        if any(day + timedelta(days=k) in wanted for k in range(30)):
+            loaded[day] = list(MemberDay.objects.filter(day=day).exclude(space_key=ALL)
                                .values_list("member_id", "space_key"))
+            week.add(loaded[day])
+            month.add(loaded[day])
+        week.remove(loaded.get(day - timedelta(days=7), []))
+        month.remove(loaded.pop(day - timedelta(days=30), []))
         if day in wanted:
-            rows.update(_active_day(day, window, firsts))
-        window.pop(day - timedelta(days=29), None)
+            rows.update(_active_day(day, loaded.get(day, []), week, month, firsts))
         day += timedelta(days=1)
     _set(ActiveDay, ("day", "space_key"), rows, ("dau", "wau", "mau", "new_contributors"))
 
 
-def _active_day(day: date, window: dict[date, list[tuple[int, int]]],
+def _active_day(day: date, today: list[tuple[int, int]], week: _Window, month: _Window,
                 firsts: dict[tuple[date, int], int]) -> dict[tuple[date, int], Counter[str]]:
-    sets: dict[str, dict[int, set[int]]] = {"dau": defaultdict(set), "wau": defaultdict(set),
-                                             "mau": defaultdict(set)}
-    for k in range(30):
-        for member, space in window.get(day - timedelta(days=k), ()):
-            names = ("mau",) if k >= 7 else ("wau", "mau") if k else ("dau", "wau", "mau")
-            for name in names:
-                sets[name][space].add(member)
-                sets[name][ALL].add(member)
-    spaces = set(sets["mau"]) | {s for d, s in firsts if d == day}
-    return {(day, s): Counter({name: len(sets[name].get(s, ())) for name in sets}
-                              | {"new_contributors": firsts.get((day, s), 0)})
+    dau: Counter[int] = Counter(space for _, space in today)  # one row per member and space
+    dau[ALL] = len({member for member, _ in today})
+    spaces = set(month.distinct) | {s for d, s in firsts if d == day}
+    return {(day, s): Counter({"dau": dau.get(s, 0), "wau": week.distinct.get(s, 0),
+                               "mau": month.distinct.get(s, 0),
+                               "new_contributors": firsts.get((day, s), 0)})
             for s in spaces}
 
 
