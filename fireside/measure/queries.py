@@ -73,17 +73,19 @@ def _spaces(viewer: Any) -> dict[int, str]:
 def health(viewer: Any, f: Filters) -> dict[str, Any]:
     """Week by week: the score overall (or of the chosen space) and of every space."""
     names = _spaces(viewer)
-    rows = list(HealthWeek.objects.filter(week__gte=f.start - timedelta(days=6),
-                                          week__lte=f.end).order_by("week", "space_key"))
+    span = HealthWeek.objects.filter(week__gte=f.start - timedelta(days=6), week__lte=f.end)
+    # Every space's scores as plain tuples, whole rows only for the one shown in detail.
+    scores = list(span.order_by("week", "space_key").values_list("week", "space_key", "score"))
     # The week in progress would read as a collapse: series stop at the last full week.
-    complete = [r for r in rows if r.week + timedelta(days=7) <= f.end]
-    rows = complete or rows
-    weeks = sorted({r.week for r in rows})
-    chosen = [r for r in rows if r.space_key == f.space_key]
+    complete = [r for r in scores if r[0] + timedelta(days=7) <= f.end]
+    scores = complete or scores
+    weeks = sorted({week for week, _, _ in scores})
+    chosen = [r for r in span.filter(space_key=f.space_key).order_by("week")
+              if r.week in weeks]
     per_space: dict[int, dict[date, int]] = {}
-    for r in rows:
-        if r.space_key != ALL:
-            per_space.setdefault(r.space_key, {})[r.week] = r.score
+    for week, key, score in scores:
+        if key != ALL:
+            per_space.setdefault(key, {})[week] = score
     # The week in progress is shown in the series but judged once it is complete.
     done = [r for r in chosen if r.week + timedelta(days=7) <= f.end] or chosen
     latest = done[-1] if done else None
