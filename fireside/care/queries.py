@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from fireside.care.models import Alert, Conversation, Incident, Status
@@ -22,8 +24,14 @@ def require_agent(viewer: Any) -> None:
 
 
 def inbox(viewer: Any, *, owner: str = "", channel_id: int | None = None,
-          priority: str = "", status: str = "waiting-for-us") -> QuerySet[Conversation]:
-    """What needs an answer now, most urgent SLA first (the `conversation_inbox` index)."""
+          priority: str = "", status: str = "waiting-for-us",
+          after: tuple[datetime | None, int] | None = None) -> QuerySet[Conversation]:
+    """What needs an answer now, most urgent SLA first (the `conversation_inbox` index).
+
+    `after` is the (sla_due_at, id) of the last row of the previous page: keyset paging,
+    so page 200 costs what page 1 does. Conversations without a clock (other states) sort
+    where the database puts nulls: last on PostgreSQL, first on SQLite.
+    """
     require_agent(viewer)
     convs = Conversation.objects.all()
     if status == "waiting-for-us":
@@ -38,8 +46,33 @@ def inbox(viewer: Any, *, owner: str = "", channel_id: int | None = None,
         convs = convs.filter(channel_id=channel_id)
     if priority:
         convs = convs.filter(priority=priority)
+    if after is not None:
+        convs = convs.filter(_after(*after))
     return convs.select_related("channel", "person", "owner", "incident").order_by(
         "sla_due_at", "id")
+
+
+def _after(due: datetime | None, pk: int) -> Q:
+    nulls_last = connection.features.nulls_order_largest
+    if due is None:
+        later = Q(sla_due_at__isnull=True, id__gt=pk)
+        return later if nulls_last else later | Q(sla_due_at__isnull=False)
+    later = Q(sla_due_at__gt=due) | Q(sla_due_at=due, id__gt=pk)
+    return later | Q(sla_due_at__isnull=True) if nulls_last else later
+
+
+def page_cursor(conv: Conversation) -> str:
+    """The `after` parameter of the page that follows this conversation."""
+    due = conv.sla_due_at
+    return f"{int(due.timestamp() * 1_000_000) if due else 'n'}-{conv.pk}"
+
+
+def parse_cursor(text: str) -> tuple[datetime | None, int] | None:
+    due, _, pk = text.partition("-")
+    if not pk.isdigit() or not (due == "n" or due.isdigit()):
+        return None
+    when = None if due == "n" else datetime.fromtimestamp(int(due) / 1_000_000, tz=UTC)
+    return when, int(pk)
 
 
 def get_conversation(viewer: Any, conv_id: int) -> Conversation:

@@ -3,6 +3,8 @@ replies. Thin: parse, scope, one action."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -38,11 +40,17 @@ def _agent(request: HttpRequest) -> User:
 def inbox(request: HttpRequest) -> HttpResponse:
     _agent(request)
     f = {k: request.GET.get(k, "") for k in ("owner", "channel", "priority", "status")}
-    convs = queries.inbox(request.user, owner=f["owner"],
-                          channel_id=int(f["channel"]) if f["channel"].isdigit() else None,
-                          priority=f["priority"], status=f["status"] or "waiting-for-us")
+    after = queries.parse_cursor(request.GET.get("after", ""))
+    convs = list(queries.inbox(
+        request.user, owner=f["owner"],
+        channel_id=int(f["channel"]) if f["channel"].isdigit() else None,
+        priority=f["priority"], status=f["status"] or "waiting-for-us", after=after,
+    )[:PAGE + 1])
+    more = urlencode({**{k: v for k, v in f.items() if v},
+                      "after": queries.page_cursor(convs[PAGE - 1])}) if len(convs) > PAGE else ""
     return render(request, "care/inbox.html", {
-        "conversations": list(convs[:PAGE]), "filters": f, "now": timezone.now(),
+        "conversations": convs[:PAGE], "filters": f, "now": timezone.now(),
+        "next_page": more, "paged": after is not None,
         "channels": Channel.objects.only("id", "name"), "priorities": Priority.choices,
         "statuses": Status.choices, "alerts": list(queries.unread_alerts(request.user)),
         "incidents": list(queries.recent_incidents(request.user)[:5]),
