@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from fireside.measure.models import (
     ALL,
@@ -68,8 +69,10 @@ def value(metric: str, start: date, end: date, space_id: int | None = None) -> f
         return float(ActiveDay.objects.filter(space_key=key, day__gte=start, day__lte=end)
                      .aggregate(n=Sum("new_contributors"))["n"] or 0)
     if metric == Metric.HEALTH_SCORE:
-        week = (HealthWeek.objects.filter(space_key=key, week__lte=end)
-                .order_by("-week").first())
+        # A week in progress scores low until it is over: judge the last complete one.
+        complete = min(end + timedelta(days=1), timezone.localdate()) - timedelta(days=7)
+        weeks = HealthWeek.objects.filter(space_key=key).order_by("-week")
+        week = weeks.filter(week__lte=complete).first() or weeks.filter(week__lte=end).first()
         return float(week.score) if week else None
     if metric == Metric.CARE_FIRST_RESPONSE_1H:
         t = ChannelDay.objects.filter(day__gte=start, day__lte=end).aggregate(
