@@ -137,7 +137,9 @@ def who_can_see(space: Space, users: Iterable[User]) -> list[User]:
 
 
 def _notify(kind: str, actor: User, thread: Thread, post: Post | None,
-            recipients: Iterable[User]) -> list[Notification]:
+            recipients: Iterable[User], *, email: bool = True) -> list[Notification]:
+    """Notify the recipients who may see the thread, the actor never. E-mails go out after
+    commit, unless `email` is False: then the caller sends them with its own task."""
     # A busy thread has a hundred followers or more: reading only the fields the rule needs
     # and building each notification from an id takes a quarter less time than members.
     people = (list(recipients.values_list(*_PERSON_FIELDS)) if isinstance(recipients, QuerySet)
@@ -148,10 +150,16 @@ def _notify(kind: str, actor: User, thread: Thread, post: Post | None,
         Notification(recipient_id=i, actor=actor, kind=kind, thread=thread, post=post)
         for i in recipient_ids
     ])
-    if created and created[0].pk is not None:
+    if email and created and created[0].pk is not None:
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: tasks.email_notifications.enqueue(ids))
     return created
+
+
+def _after_post(post: Post, notifications: list[Notification]) -> None:
+    """One task after commit for all that follows a new post (see tasks.after_post)."""
+    post_id, ids = post.pk, [n.pk for n in notifications if n.pk is not None]
+    transaction.on_commit(lambda: tasks.after_post.enqueue(post_id, ids))
 
 
 def _analyze_after_commit(post: Post) -> None:
@@ -196,12 +204,15 @@ def do_create_thread(author: User, space: Space, *, title: str, body: str,
                                              post_count=F("post_count") + 1, last_activity_at=now)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     _follow_thread(author, thread)
-    _analyze_after_commit(post)
+    notifications: list[Notification] = []
     if notify:
-        _notify(NotificationKind.MENTION, author, thread, post, rendered.mentioned)
+        notifications += _notify(NotificationKind.MENTION, author, thread, post,
+                                 rendered.mentioned, email=False)
         mentioned_ids = {u.id for u in rendered.mentioned}
         space_followers = User.objects.filter(follows__space=space).exclude(id__in=mentioned_ids)
-        _notify(NotificationKind.NEW_THREAD, author, thread, post, space_followers)
+        notifications += _notify(NotificationKind.NEW_THREAD, author, thread, post,
+                                 space_followers, email=False)
+    _after_post(post, notifications)
     return thread
 
 
@@ -232,13 +243,16 @@ def do_reply(author: User, thread: Thread, *, body: str, reply_to: Post | None =
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     thread.reply_count += 1
     thread.last_activity_at = now
+    notifications: list[Notification] = []
     if notify:
         mentioned_ids = {u.id for u in rendered.mentioned}
-        _notify(NotificationKind.MENTION, author, thread, post, rendered.mentioned)
+        notifications += _notify(NotificationKind.MENTION, author, thread, post,
+                                 rendered.mentioned, email=False)
         followers = User.objects.filter(follows__thread=thread).exclude(id__in=mentioned_ids)
-        _notify(NotificationKind.REPLY, author, thread, post, followers)
+        notifications += _notify(NotificationKind.REPLY, author, thread, post, followers,
+                                 email=False)
     _follow_thread(author, thread)
-    _analyze_after_commit(post)
+    _after_post(post, notifications)
     return post
 
 

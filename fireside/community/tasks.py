@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from fireside.community.models import Notification
+from fireside.community.events import post_created
+from fireside.community.models import Notification, Post
 from fireside.people.organization import organization_name
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def after_post(post_id: int, notification_ids: list[int]) -> int:
+    """Everything a new post sets going, as one task so that posting writes one task row,
+    not four: its signals, the e-mails of its notifications, then `post_created` for the
+    other apps. Returns the e-mails sent."""
+    analyze_posts.call([post_id])
+    sent = email_notifications.call(notification_ids) if notification_ids else 0
+    for receiver, outcome in post_created.send_robust(sender=Post, post_id=post_id):
+        if isinstance(outcome, Exception):
+            logger.error("After post %s, %s failed", post_id, receiver, exc_info=outcome)
+    return sent
 
 
 @task()

@@ -7,10 +7,8 @@ class ListeningConfig(AppConfig):
     verbose_name = "Listening"
 
     def ready(self) -> None:
-        # New community posts enter the stream; the receiver only enqueues after commit.
-        from django.db.models.signals import post_save
+        # New community posts enter the stream, in the worker's task after each post.
+        from fireside.community.events import post_created
+        from fireside.listening.receivers import on_post_created
 
-        from fireside.community.models import Post
-        from fireside.listening.receivers import on_post_saved
-
-        post_save.connect(on_post_saved, sender=Post, dispatch_uid="listening_community_post")
+        post_created.connect(on_post_created, dispatch_uid="listening_community_post")

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 
-from fireside.community.models import Post
+def on_post_created(sender: type, post_id: int, **kwargs: Any) -> None:
+    """A new community post enters the stream (in the worker, after the post committed)."""
+    from fireside.listening.actions import do_ingest_community_post
 
-
-def on_post_saved(sender: type[Post], instance: Post, created: bool, **kwargs: Any) -> None:
-    if not created or kwargs.get("raw"):
-        return
-    from fireside.listening.tasks import ingest_community_post
-
-    post_id = instance.pk
-    transaction.on_commit(lambda: ingest_community_post.enqueue(post_id))
+    do_ingest_community_post(post_id)

@@ -7,11 +7,9 @@ class RelationshipsConfig(AppConfig):
     verbose_name = "Relationships"
 
     def ready(self) -> None:
-        # A member's new post may change their standing: recompute that one person after
-        # the post commits (the receiver only enqueues).
-        from django.db.models.signals import post_save
+        # A member's new post may change their standing: recompute that one person, in the
+        # worker's task after each post.
+        from fireside.community.events import post_created
+        from fireside.relationships.receivers import on_post_created
 
-        from fireside.community.models import Post
-        from fireside.relationships.receivers import on_post_saved
-
-        post_save.connect(on_post_saved, sender=Post, dispatch_uid="relationships_post")
+        post_created.connect(on_post_created, dispatch_uid="relationships_post")
