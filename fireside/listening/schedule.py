@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from importlib import import_module
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from fireside.listening.models import PeriodicJob
@@ -72,11 +72,20 @@ def enqueue_due(jobs: tuple[Job, ...] = JOBS) -> list[str]:
     return started
 
 
+def checkpoint_sqlite() -> None:
+    """Copy SQLite's write-ahead log back into the database, off the requests' path. PASSIVE
+    never waits for readers or writers: whatever is busy is left for the next pass."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
 def run_forever(interval: float = INTERVAL, once: bool = False) -> None:
     while True:
         close_old_connections()
         try:
             enqueue_due()
+            checkpoint_sqlite()
         except Exception:  # keep the antenna up: log, wait, try again
             log.exception("scheduler pass failed")
         if once:
