@@ -2,10 +2,12 @@
 
 normalize -> drop duplicates -> read signals -> resolve people -> thread -> route -> store.
 
-Each step is a handful of queries for the whole batch, never one per message. The batch
-is one transaction: if anything fails nothing of it is stored, and a retry is harmless
-because a message is unique by (channel, external_id) - looked up first, and guarded by
-the unique constraint at insert.
+`prepare` does the part that needs no database (normalize, drop duplicates within the
+batch, read signals, order by time), so the importers run it in worker processes;
+`store` does the rest. Each step of `store` is a handful of queries for the whole batch,
+never one per message. The batch is one transaction: if anything fails nothing of it is
+stored, and a retry is harmless because a message is unique by (channel, external_id) -
+looked up first, and guarded by the unique constraint at insert.
 """
 
 from __future__ import annotations
@@ -13,15 +15,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fireside.care.clock import reopen, wind
 from fireside.care.models import Conversation, Priority, Status
-from fireside.care.sla import PolicyBook
-from fireside.listening.fastsql import insert_returning_ids, insert_rows, update_rows
+from fireside.care.sla import PolicyBook, Targets
+from fireside.listening.fastsql import (
+    datetime_adapter,
+    insert_returning_ids,
+    insert_rows,
+    json_text,
+    select_in,
+    table,
+    update_rows,
+)
 from fireside.listening.models import (
     Channel,
     ChannelAccount,
@@ -35,6 +45,7 @@ from fireside.signals import Signals, analyze_batch
 
 ACTIONABLE_INTENTS = frozenset({"complaint", "question"})
 MAX_ID = 191
+SUBJECT_CHARS = 120
 
 
 @dataclass
@@ -50,6 +61,40 @@ class RawMessage:
     author_name: str = ""
     outbound: bool = False  # written by one of the organization's own accounts
     user_id: int | None = None  # the member who wrote it, when known
+
+
+# sentiment, sentiment_score, intent, complaint, complaint_probability, language, flags:
+# a message's signals as its columns take them (cheap to send between processes).
+Reading = tuple[str, float, str, bool, float, str, list[str]]
+
+
+def reading(sig: Signals) -> Reading:
+    return (sig.sentiment, sig.sentiment_score, sig.intent, sig.complaint,
+            sig.complaint_probability, sig.language, sig.guideline_flags)
+
+
+class Item(NamedTuple):
+    """A normalized message, ready to store."""
+
+    external_id: str
+    author: str
+    text: str
+    created_at: datetime  # aware
+    in_reply_to: str
+    url: str
+    author_name: str
+    outbound: bool
+    user_id: int | None
+    subject: str  # the subject of the conversation an inbound message may open
+    reading: Reading | None  # None: not read yet (`store` reads what it stores)
+
+
+@dataclass
+class Batch:
+    """What `prepare` makes of a batch: distinct external ids, ordered by creation time."""
+
+    received: int
+    items: list[Item]
 
 
 @dataclass
@@ -74,14 +119,59 @@ def ingest_batch(channel: Channel, raws: Sequence[RawMessage], *,
                  checkpoint: Callable[[], None] | None = None) -> IngestResult:
     """Store a batch of messages from one channel; returns what happened.
 
-    `signals`, when given, are precomputed for `raws` in order (the importers compute them
-    in other processes). `cursor` is saved on the channel and `checkpoint` is called in
-    the same transaction, so a connector's or importer's position moves only with the data.
+    `signals`, when given, are precomputed for `raws` in order. `cursor` is saved on the
+    channel and `checkpoint` is called in the same transaction, so a connector's or
+    importer's position moves only with the data.
     """
+    return store(channel, prepare(raws, signals), cursor=cursor, checkpoint=checkpoint)
+
+
+def prepare(raws: Sequence[RawMessage], signals: Sequence[Signals] | None = None, *,
+            read: bool = False) -> Batch:
+    """Normalize a batch and drop its repeated external ids (the first one stays), without
+    touching the database. `read=True` computes the signals not given, for every message
+    (worth it in a worker process; `store` otherwise reads only the ones it stores)."""
+    seen: set[str] = set()
+    kept: list[tuple[str, RawMessage, Signals | None]] = []
+    for i, raw in enumerate(raws):
+        external_id = str(raw.external_id).strip()[:MAX_ID]
+        if not external_id or external_id in seen:
+            continue
+        seen.add(external_id)
+        kept.append((external_id, raw, signals[i] if signals is not None else None))
+    if read and signals is None and kept:
+        read_all = analyze_batch([raw.text for _, raw, _ in kept])
+        kept = [(external_id, raw, sig)
+                for (external_id, raw, _), sig in zip(kept, read_all, strict=True)]
+    items = []
+    for external_id, raw, sig in kept:
+        created_at = raw.created_at
+        if timezone.is_naive(created_at):
+            created_at = created_at.replace(tzinfo=UTC)
+        outbound = raw.outbound
+        items.append(Item(
+            external_id,
+            (raw.author or "").strip()[:MAX_ID] or "unknown",
+            raw.text, created_at, (raw.in_reply_to or "").strip()[:MAX_ID],
+            (raw.url or "")[:500], (raw.author_name or "")[:120], outbound, raw.user_id,
+            "" if outbound else " ".join(raw.text.split())[:SUBJECT_CHARS],
+            reading(sig) if sig is not None else None,
+        ))
+    items.sort(key=_created)
+    return Batch(len(raws), items)
+
+
+def _created(item: Item) -> datetime:
+    return item.created_at
+
+
+def store(channel: Channel, batch: Batch, *, cursor: dict[str, Any] | None = None,
+          checkpoint: Callable[[], None] | None = None) -> IngestResult:
+    """Store a prepared batch in one transaction (see `ingest_batch`)."""
     for attempt in range(3):
         try:
             with transaction.atomic():
-                result = _ingest(channel, raws, signals)
+                result = _ingest(channel, batch)
                 if cursor is not None:
                     channel.cursor = cursor
                     Channel.objects.filter(pk=channel.pk).update(cursor=cursor)
@@ -96,112 +186,111 @@ def ingest_batch(channel: Channel, raws: Sequence[RawMessage], *,
     raise AssertionError("unreachable")
 
 
-def _normalize(raws: Sequence[RawMessage],
-               signals: Sequence[Signals] | None) -> list[tuple[RawMessage, Signals | None]]:
-    seen: set[str] = set()
-    out = []
-    for i, raw in enumerate(raws):
-        raw.external_id = str(raw.external_id).strip()[:MAX_ID]
-        if not raw.external_id or raw.external_id in seen:
-            continue
-        seen.add(raw.external_id)
-        raw.author = (raw.author or "").strip()[:MAX_ID] or "unknown"
-        raw.in_reply_to = (raw.in_reply_to or "").strip()[:MAX_ID]
-        raw.author_name = (raw.author_name or "")[:120]
-        raw.url = (raw.url or "")[:500]
-        if timezone.is_naive(raw.created_at):
-            raw.created_at = raw.created_at.replace(tzinfo=UTC)
-        out.append((raw, signals[i] if signals is not None else None))
-    return out
+_IN, _OUT = str(Direction.IN.value), str(Direction.OUT.value)
+_OPEN_STATES = (str(Status.OPEN.value), str(Status.WAITING.value))
 
 
-def _ingest(channel: Channel, raws: Sequence[RawMessage],
-            signals: Sequence[Signals] | None) -> IngestResult:
-    result = IngestResult(received=len(raws))
-    batch = _normalize(raws, signals)
-    existing = set(Message.objects.filter(
-        channel=channel, external_id__in=[raw.external_id for raw, _ in batch]
-    ).values_list("external_id", flat=True))
-    fresh = [(raw, sig) for raw, sig in batch if raw.external_id not in existing]
-    result.duplicates = len(raws) - len(fresh)
+def _ingest(channel: Channel, batch: Batch) -> IngestResult:
+    result = IngestResult(received=batch.received)
+    items = batch.items
+    if not items:
+        result.duplicates = batch.received
+        return result
+    messages = table(Message)
+    existing = {external_id for (external_id,) in select_in(
+        f"SELECT external_id FROM {messages} WHERE channel_id = %s AND external_id IN %s",  # noqa: S608
+        [channel.pk], [item.external_id for item in items])}
+    fresh = [item for item in items if item.external_id not in existing] if existing else items
+    result.duplicates = batch.received - len(fresh)
     if not fresh:
         return result
-    fresh.sort(key=lambda pair: pair[0].created_at)
-    missing = [i for i, (_raw, sig) in enumerate(fresh) if sig is None]
+    missing = [i for i, item in enumerate(fresh) if item.reading is None]
     if missing:
-        computed = analyze_batch([fresh[i][0].text for i in missing])
-        for i, sig in zip(missing, computed, strict=True):
-            fresh[i] = (fresh[i][0], sig)
+        fresh = list(fresh)
+        for i, signals in zip(missing, analyze_batch([fresh[i].text for i in missing]),
+                              strict=True):
+            fresh[i] = fresh[i]._replace(reading=reading(signals))
     now = timezone.now()
+    to_db = datetime_adapter()
 
-    accounts = _accounts(channel, {raw.author for raw, _ in fresh if raw.outbound})
-    identities = _identities(channel, [raw for raw, _ in fresh if not raw.outbound], now)
+    accounts = _accounts(channel, {item.author for item in fresh if item.outbound})
+    identities, new_people = _identities(channel, [item for item in fresh if not item.outbound],
+                                         to_db(now))
 
     # Threading: a reply joins its parent's conversation; a new inbound message joins the
     # person's open conversation on this channel, or opens one if routing says so.
-    parent_ids = {raw.in_reply_to for raw, _ in fresh if raw.in_reply_to}
-    conv_of: dict[str, int | NewConversation | None] = dict(
-        Message.objects.filter(channel=channel, external_id__in=parent_ids)
-        .values_list("external_id", "conversation_id")) if parent_ids else {}
-    person_ids = {identities[raw.author][1] for raw, _ in fresh if not raw.outbound}
+    parent_ids = {item.in_reply_to for item in fresh if item.in_reply_to}
+    conv_of: dict[str, int | NewConversation | None] = dict(select_in(
+        f"SELECT external_id, conversation_id FROM {messages} "  # noqa: S608
+        "WHERE channel_id = %s AND external_id IN %s", [channel.pk], parent_ids))
+    # People first heard from in this batch have no conversations yet.
+    person_ids = {person for _identity, person in identities.values()} - new_people
     open_of: dict[int, int | NewConversation] = {}
-    for owner_id, open_id in (Conversation.objects.filter(
-            channel=channel, person_id__in=person_ids,
-            status__in=(Status.OPEN, Status.WAITING)).order_by("id")
-            .values_list("person_id", "id")):
+    for owner_id, open_id in select_in(
+            f"SELECT person_id, id FROM {table(Conversation)} "  # noqa: S608
+            "WHERE channel_id = %s AND status IN (%s, %s) AND person_id IN %s ORDER BY id",
+            [channel.pk, *_OPEN_STATES], person_ids):
         if owner_id is not None:
             open_of[owner_id] = open_id
 
     book = PolicyBook.load()
+    targets: dict[str, Targets] = {}
+    open_all = channel.open_rule == OpenRule.ALL
+    channel_id, team_id = channel.pk, channel.team_id
+    received_at = to_db(now)
     new_convs: list[NewConversation] = []
-    rows: list[tuple[Any, ...]] = []
+    rows: list[list[Any]] = []
     links: list[int | NewConversation | None] = []
     touched: set[int] = set()
-    for raw, maybe in fresh:
-        assert maybe is not None
-        sig = maybe
-        identity_id: int | None = None
-        person_id = None
-        if not raw.outbound:
-            identity_id, person_id = identities[raw.author]
+    for item in fresh:
+        (external_id, author, text, created_at, in_reply_to, url, author_name, outbound,
+         _user_id, subject, sig) = item
+        assert sig is not None
+        sentiment, score, intent, complaint, complaint_probability, language, flags = sig
         conv: int | NewConversation | None = None
-        if raw.in_reply_to:
-            conv = conv_of.get(raw.in_reply_to)
-        if conv is None and not raw.outbound and person_id is not None:
-            conv = open_of.get(person_id)
-            if conv is None and (channel.open_rule == OpenRule.ALL
-                                 or sig.intent in ACTIONABLE_INTENTS):
-                conv = _open(channel, person_id, raw, sig)
-                new_convs.append(conv)
-                open_of[person_id] = conv
-        if isinstance(conv, NewConversation):
-            conv.count(raw)
+        if in_reply_to:
+            conv = conv_of.get(in_reply_to)
+        if outbound:
+            identity_id = person_id = None
+            account_id = accounts.get(author)
+        else:
+            identity_id, person_id = identities[author]
+            account_id = None
+            if conv is None:
+                conv = open_of.get(person_id)
+                if conv is None and (open_all or intent in ACTIONABLE_INTENTS):
+                    conv = NewConversation(channel_id, team_id, person_id, created_at, subject,
+                                           intent, sentiment, _priority(complaint, score, intent))
+                    new_convs.append(conv)
+                    open_of[person_id] = conv
+        if conv.__class__ is NewConversation:
+            conv.count(outbound, created_at)  # type: ignore[union-attr]
         elif conv is not None:
-            touched.add(conv)
-        conv_of[raw.external_id] = conv
+            touched.add(conv)  # type: ignore[arg-type]
+        conv_of[external_id] = conv
         links.append(conv)
-        rows.append((
-            channel.pk, raw.external_id, Direction.OUT if raw.outbound else Direction.IN,
-            person_id, identity_id, accounts.get(raw.author) if raw.outbound else None,
-            raw.in_reply_to, raw.author, raw.author_name, raw.text, raw.url, raw.created_at,
-            now, False, sig.sentiment, sig.sentiment_score, sig.intent, sig.complaint,
-            sig.complaint_probability, sig.language, sig.guideline_flags,
-        ))
+        rows.append([
+            channel_id, external_id, _OUT if outbound else _IN, person_id, identity_id,
+            account_id, in_reply_to, author, author_name, text, url, to_db(created_at),
+            received_at, False, sentiment, score, intent, complaint, complaint_probability,
+            language, json_text(flags), None,
+        ])
     for new in new_convs:
-        wind(new, book.targets(channel.pk, new.priority))
+        found = targets.get(new.priority)
+        if found is None:
+            found = targets[new.priority] = book.targets(channel_id, new.priority)
+        wind(new, found)
     ids = insert_returning_ids(Conversation, NewConversation.FIELDS,
-                               [new.row() for new in new_convs])
+                               [new.row(to_db) for new in new_convs], adapted=True)
     for new, pk in zip(new_convs, ids, strict=True):
         new.pk = pk
     assigned: dict[str, int] = {}
-    final = []
     for row, conv in zip(rows, links, strict=True):
-        conv_id = conv.pk if isinstance(conv, NewConversation) else conv
-        if conv_id is not None:
-            assigned[row[1]] = conv_id
-        final.append((*row, conv_id))
-    insert_rows(Message, MESSAGE_FIELDS, final)
-    result.stored = len(final)
+        if conv is not None:
+            conv_id = conv.pk if isinstance(conv, NewConversation) else conv
+            row[-1] = assigned[row[1]] = conv_id
+    insert_rows(Message, MESSAGE_FIELDS, rows, adapted=True)
+    result.stored = len(rows)
     result.opened = len(new_convs)
     touched |= _adopt_orphans(channel, assigned)
     if touched:
@@ -228,47 +317,48 @@ def _accounts(channel: Channel, handles: set[str]) -> dict[str, int]:
     return known
 
 
-def _identities(channel: Channel, raws: list[RawMessage],
-                now: datetime) -> dict[str, tuple[int, int]]:
-    """handle -> (identity id, person id), creating people and identities in bulk."""
-    wanted = {raw.author: raw for raw in raws}
+def _identities(channel: Channel, items: list[Item],
+                now: Any) -> tuple[dict[str, tuple[int, int]], set[int]]:
+    """handle -> (identity id, person id), creating people and identities in bulk; and
+    the ids of the people created. `now` is adapted (see fastsql.datetime_adapter)."""
+    wanted = {item.author: item for item in items}  # the handle's last message names it
     if not wanted:
-        return {}
-    found = {handle: (ident, person) for handle, ident, person in Identity.objects.filter(
-        channel=channel, handle__in=wanted).values_list("handle", "id", "person_id")}
+        return {}, set()
+    found: dict[str, tuple[int, int]] = {
+        handle: (ident, person) for handle, ident, person in select_in(
+            f"SELECT handle, id, person_id FROM {table(Identity)} "  # noqa: S608
+            "WHERE channel_id = %s AND handle IN %s", [channel.pk], wanted.keys())}
     new = [wanted[h] for h in wanted if h not in found]
-    if new:
-        members = {raw.user_id for raw in new if raw.user_id}
-        of_user: dict[int, int | Person] = dict(
-            Person.objects.filter(user_id__in=members).values_list("user_id", "id")
-        ) if members else {}
-        person_for: dict[str, int | Person] = {}
-        people: list[Person] = []
-        for raw in new:
-            if raw.user_id and raw.user_id in of_user:
-                person_for[raw.author] = of_user[raw.user_id]
-                continue
-            person = Person(display_name=raw.author_name or raw.author, user_id=raw.user_id,
-                            created_at=now)
-            people.append(person)
-            person_for[raw.author] = person
-            if raw.user_id:
-                of_user[raw.user_id] = person
-        person_ids = insert_returning_ids(
-            Person, ("display_name", "user", "created_at"),
-            [(p.display_name, p.user_id, now) for p in people])
-        for person, pk in zip(people, person_ids, strict=True):
-            person.pk = pk
-        rows = []
-        for raw in new:
-            linked = person_for[raw.author]
-            rows.append((channel.pk, raw.author, raw.author_name,
-                         linked.pk if isinstance(linked, Person) else linked, now))
-        ident_ids = insert_returning_ids(
-            Identity, ("channel", "handle", "display_name", "person", "created_at"), rows)
-        for row, pk in zip(rows, ident_ids, strict=True):
-            found[row[1]] = (pk, row[3])
-    return found
+    if not new:
+        return found, set()
+    members = {item.user_id for item in new if item.user_id}
+    of_user: dict[int, int] = dict(
+        Person.objects.filter(user_id__in=members).values_list("user_id", "id")
+    ) if members else {}
+    # A handle's person: an existing id, or the index of a row in `people` (-1 - index).
+    person_for: dict[str, int] = {}
+    people: list[tuple[str, int | None, Any]] = []
+    for item in new:
+        if item.user_id and item.user_id in of_user:
+            person_for[item.author] = of_user[item.user_id]
+            continue
+        person_for[item.author] = -1 - len(people)
+        if item.user_id:
+            of_user[item.user_id] = -1 - len(people)
+        people.append((item.author_name or item.author, item.user_id, now))
+    person_ids = insert_returning_ids(Person, ("display_name", "user", "created_at"), people,
+                                      adapted=True)
+    rows = []
+    for item in new:
+        linked = person_for[item.author]
+        rows.append((channel.pk, item.author, item.author_name,
+                     person_ids[-1 - linked] if linked < 0 else linked, now))
+    ident_ids = insert_returning_ids(
+        Identity, ("channel", "handle", "display_name", "person", "created_at"), rows,
+        adapted=True)
+    for row, pk in zip(rows, ident_ids, strict=True):
+        found[row[1]] = (pk, row[3])
+    return found, set(person_ids)
 
 
 class NewConversation:
@@ -303,15 +393,16 @@ class NewConversation:
         "team_id",
     )
 
-    def __init__(self, channel: Channel, person_id: int, raw: RawMessage, sig: Signals,
+    def __init__(self, channel_id: int, team_id: int | None, person_id: int,
+                 created_at: datetime, subject: str, intent: str, sentiment: str,
                  priority: str) -> None:
         self.pk = 0
-        self.channel_id, self.person_id, self.team_id = channel.pk, person_id, channel.team_id
-        self.subject = " ".join(raw.text.split())[:120]
-        self.status: str = Status.OPEN
+        self.channel_id, self.person_id, self.team_id = channel_id, person_id, team_id
+        self.subject = subject
+        self.status: str = _OPEN_STATES[0]
         self.priority = priority
-        self.intent, self.sentiment = sig.intent, sig.sentiment
-        self.first_message_at = self.last_message_at = raw.created_at
+        self.intent, self.sentiment = intent, sentiment
+        self.first_message_at = self.last_message_at = created_at
         self.awaiting_since: datetime | None = None
         self.first_response_at: datetime | None = None
         self.last_response_at: datetime | None = None
@@ -323,34 +414,40 @@ class NewConversation:
         self.policy_id: int | None = None
         self._n = 0
 
-    def count(self, raw: RawMessage) -> None:
+    def count(self, outbound: bool, created_at: datetime) -> None:
         """Fold one of the batch's messages into the conversation's timestamps."""
         self._n += 1
-        self.last_message_at = max(self.last_message_at, raw.created_at)
-        if raw.outbound:
+        if created_at > self.last_message_at:
+            self.last_message_at = created_at
+        if outbound:
             if self.awaiting_since is not None:
-                self.first_response_at = self.first_response_at or raw.created_at
-                self.last_response_at = raw.created_at
+                self.first_response_at = self.first_response_at or created_at
+                self.last_response_at = created_at
                 self.awaiting_since = None
         elif self.awaiting_since is None:
-            self.awaiting_since = raw.created_at
+            self.awaiting_since = created_at
 
-    def row(self) -> tuple[Any, ...]:
+    def row(self, to_db: Callable[[datetime | None], Any]) -> tuple[Any, ...]:
+        """The FIELDS, adapted for `insert_returning_ids(..., adapted=True)`."""
+        first = to_db(self.first_message_at)
         return (self.channel_id, self.person_id, self.subject, self.status, self.priority,
-                self.intent, self.sentiment, self.team_id, [], self._n, self.first_message_at,
-                self.last_message_at, self.awaiting_since, self.first_response_at,
-                self.last_response_at, self.sla_due_at, self.resolution_due_at,
-                self.first_response_met, self.policy_id, 0, self.first_message_at)
+                self.intent, self.sentiment, self.team_id, "[]", self._n, first,
+                to_db(self.last_message_at), to_db(self.awaiting_since),
+                to_db(self.first_response_at), to_db(self.last_response_at),
+                to_db(self.sla_due_at), to_db(self.resolution_due_at),
+                self.first_response_met, self.policy_id, 0, first)
 
 
-def _open(channel: Channel, person_id: int, raw: RawMessage, sig: Signals) -> NewConversation:
-    """Routing: a new conversation's priority and team."""
-    priority = Priority.NORMAL
-    if sig.complaint and sig.sentiment_score <= -0.8:
-        priority = Priority.HIGH
-    elif sig.intent == "praise":
-        priority = Priority.LOW
-    return NewConversation(channel, person_id, raw, sig, priority)
+_HIGH, _NORMAL, _LOW = (str(p.value) for p in (Priority.HIGH, Priority.NORMAL, Priority.LOW))
+
+
+def _priority(complaint: bool, sentiment_score: float, intent: str) -> str:
+    """Routing: a new conversation's priority."""
+    if complaint and sentiment_score <= -0.8:
+        return _HIGH
+    if intent == "praise":
+        return _LOW
+    return _NORMAL
 
 
 def _adopt_orphans(channel: Channel, assigned: dict[str, int]) -> set[int]:
@@ -359,18 +456,18 @@ def _adopt_orphans(channel: Channel, assigned: dict[str, int]) -> set[int]:
     for _level in range(4):
         if not assigned:
             break
-        orphans = list(Message.objects.filter(
-            channel=channel, conversation__isnull=True, in_reply_to__in=assigned)
-            .values_list("id", "external_id", "in_reply_to"))
+        orphans = select_in(
+            f"SELECT id, external_id, in_reply_to FROM {table(Message)} "  # noqa: S608
+            "WHERE channel_id = %s AND conversation_id IS NULL AND in_reply_to IN %s",
+            [channel.pk], assigned.keys())
         next_round: dict[str, int] = {}
-        by_conv: dict[int, list[int]] = {}
+        adopted: list[tuple[int, int]] = []
         for pk, external_id, parent in orphans:
             conv_id = assigned[parent]
-            by_conv.setdefault(conv_id, []).append(pk)
-            next_round[external_id] = conv_id
-        for conv_id, ids in by_conv.items():
-            Message.objects.filter(id__in=ids).update(conversation_id=conv_id)
+            adopted.append((conv_id, pk))
             touched.add(conv_id)
+            next_round[external_id] = conv_id
+        update_rows(Message, ("conversation",), adopted)
         assigned = next_round
     return touched
 
