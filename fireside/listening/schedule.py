@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from importlib import import_module
 
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from fireside.listening.models import PeriodicJob
@@ -75,9 +75,13 @@ def enqueue_due(jobs: tuple[Job, ...] = JOBS) -> list[str]:
 def checkpoint_sqlite() -> None:
     """Copy SQLite's write-ahead log back into the database, off the requests' path. PASSIVE
     never waits for readers or writers: whatever is busy is left for the next pass."""
-    if connection.vendor == "sqlite":
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    try:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except OperationalError as error:  # locked by a writer right now: next pass
+        log.debug("checkpoint skipped: %s", error)
 
 
 def run_forever(interval: float = INTERVAL, once: bool = False) -> None:

@@ -26,5 +26,5 @@ def test_a_job_naming_a_missing_task_is_skipped_not_fatal() -> None:
 
 def test_the_checkpoint_runs_on_either_database_and_leaves_the_data_alone() -> None:
     PeriodicJob.objects.create(name="written", next_run_at="2026-01-01T00:00:00Z")
-    checkpoint_sqlite()  # PASSIVE: inside this test's transaction it copies what it can
+    checkpoint_sqlite()  # inside a transaction it waits for the next pass
     assert PeriodicJob.objects.filter(name="written").exists()
