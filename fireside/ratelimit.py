@@ -1,14 +1,21 @@
-"""Fixed-window rate limits kept in the shared cache, so every server process counts together."""
+"""Fixed-window rate limits kept where every server process counts together: Redis on
+the scale profile, a table of their own on the embedded one (settings.RATE_LIMIT_STORE)."""
 
 from __future__ import annotations
 
+import random
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from fireside.errors import RateLimited
+
+SWEEP_CHANCE = 0.01  # of an attempt also deleting the expired windows
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -22,6 +29,33 @@ def hit(scope: str, ident: str) -> None:
     limit, window = settings.RATE_LIMITS[scope]
     bucket = int(time.time() // window)
     key = f"rl:{scope}:{ident}:{bucket}"
+    if settings.RATE_LIMIT_STORE == "database":
+        count = _count_in_table(key, (bucket + 1) * window)
+    else:
+        count = _count_in_cache(key, window)
+    if count > limit:
+        minutes = max(1, window // 60)
+        raise RateLimited(f"Too many attempts. Please wait up to {minutes} minutes and try again.")
+
+
+def _count_in_table(key: str, window_end: float) -> int:
+    """One upsert that returns the window's count (SQLite >= 3.35 and PostgreSQL)."""
+    from fireside.people.models import RateLimitWindow
+
+    table = connection.ops.quote_name(RateLimitWindow._meta.db_table)
+    expires = datetime.fromtimestamp(window_end, tz=UTC)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, hits, expires_at) VALUES (%s, 1, %s) "  # noqa: S608
+            f"ON CONFLICT (key) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+            [key, expires])
+        count = int(cursor.fetchone()[0])
+        if random.random() < SWEEP_CHANCE:
+            RateLimitWindow.objects.filter(expires_at__lt=timezone.now()).delete()
+    return count
+
+
+def _count_in_cache(key: str, window: int) -> int:
     if cache.add(key, 1, timeout=window + 5):
         count = 1
     else:
@@ -30,11 +64,15 @@ def hit(scope: str, ident: str) -> None:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=window + 5)
             count = 1
-    if count > limit:
-        minutes = max(1, window // 60)
-        raise RateLimited(f"Too many attempts. Please wait up to {minutes} minutes and try again.")
+    return int(count)
 
 
 def reset(scope: str, ident: str) -> None:
     _limit, window = settings.RATE_LIMITS[scope]
-    cache.delete(f"rl:{scope}:{ident}:{int(time.time() // window)}")
+    key = f"rl:{scope}:{ident}:{int(time.time() // window)}"
+    if settings.RATE_LIMIT_STORE == "database":
+        from fireside.people.models import RateLimitWindow
+
+        RateLimitWindow.objects.filter(key=key).delete()
+    else:
+        cache.delete(key)

@@ -216,10 +216,15 @@ RATE_LIMITS = {
 }
 RATE_LIMITS_ENABLED = env_bool("FIRESIDE_RATE_LIMITS", True)
 
-# What deleting an account does to its posts: "anonymize" keeps them under an anonymous
-# placeholder, "remove" empties them and marks them removed at the author's request.
+# Rate-limit counters: Redis where there is one, else a table of their own (one upsert a
+# hit, where the database cache takes five statements and two transactions).
+RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
+
 # Thread views are counted in each server process and written this often (0: at once).
 FIRESIDE_VIEW_FLUSH_SECONDS = float(os.environ.get("FIRESIDE_VIEW_FLUSH_SECONDS", "5"))
+
+# What deleting an account does to its posts: "anonymize" keeps them under an anonymous
+# placeholder, "remove" empties them and marks them removed at the author's request.
 FIRESIDE_DELETION_POLICY = os.environ.get("FIRESIDE_DELETION_POLICY", "anonymize")
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -137,3 +137,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or f"Person {self.pk}"
+
+
+class RateLimitWindow(models.Model):
+    """Attempts counted in one fixed window of one rate limit (scope, who, window start),
+    when there is no Redis: each attempt is one upsert. Expired rows are swept now and then
+    by the attempts themselves."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
