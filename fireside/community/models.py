@@ -222,8 +222,10 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
+    # No index of its own: `notification_inbox` starts with it. A reply in a busy thread
+    # inserts a hundred of these, and each index is one more B-tree to write per row.
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications")
+                                  related_name="notifications", db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="+")
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
