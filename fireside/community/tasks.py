@@ -18,11 +18,13 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def after_post(post_id: int, notification_ids: list[int]) -> int:
+def after_post(post_id: int) -> int:
     """Everything a new post sets going, as one task so that posting writes one task row,
     not four: its signals, the e-mails of its notifications, then `post_created` for the
     other apps. Returns the e-mails sent."""
     analyze_posts.call([post_id])
+    notification_ids = list(Notification.objects.filter(post_id=post_id, emailed_at__isnull=True)
+                            .values_list("id", flat=True))
     sent = email_notifications.call(notification_ids) if notification_ids else 0
     for receiver, outcome in post_created.send_robust(sender=Post, post_id=post_id):
         if isinstance(outcome, Exception):

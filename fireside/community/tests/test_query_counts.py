@@ -47,8 +47,8 @@ SPACE_ANONYMOUS = 3
 # + session, user, space moderator?, following?, unread count, moderator?
 SPACE_SIGNED_IN = 9
 # session, user, thread, then in one transaction: the mentioned members, the post, three
-# counters, the followers, two batches of notifications (mentions, replies), the follow
-REPLY = 14
+# counters, the followers, the notifications (mentions and replies in one), the follow
+REPLY = 13
 
 
 @pytest.mark.parametrize("replies", [10, 100])
