@@ -7,6 +7,8 @@ authentication at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
@@ -30,6 +32,27 @@ def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
 def not_found(request: HttpRequest, path: str) -> HttpResponse:
     """Any other address under /api/v1 answers in JSON too, as integrations expect."""
     return JsonResponse({"detail": "Not Found"}, status=404)
+
+
+class JsonMethodNotAllowed:
+    """Middleware: a wrong method on an API address answers 405 in JSON with a `detail`,
+    as every other API error does, keeping the Allow header (the router's answer is an
+    empty HTML response)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code == 405 and request.path.startswith("/api/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            allowed = response.get("Allow", "")
+            detail = f"Method {request.method} not allowed here"
+            response = JsonResponse({"detail": f"{detail}; use {allowed}." if allowed
+                                     else f"{detail}."}, status=405)
+            if allowed:
+                response["Allow"] = allowed
+        return response
 
 
 def _mount() -> None:

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fireside.measure.middleware.PageViewMiddleware",
+    "fireside.api.JsonMethodNotAllowed",
 ]
 
 ROOT_URLCONF = "fireside.urls"
