@@ -462,10 +462,12 @@ def check_moderate_post(user: User, post: Post, action: str, reason: str = "") -
         raise ActionError("Give a reason for deleting; the author will see it.")
     if post.is_opening and action in ("delete", "hide"):
         raise ActionError("To remove the opening post, hide or delete the whole thread.")
-    if action == "hide":
-        post.is_hidden = True
-    elif action == "unhide":
-        post.is_hidden = False
+    if action in ("hide", "unhide") and post.is_hidden != (action == "hide"):
+        post.is_hidden = action == "hide"
+        # reply_count counts what readers see: the thread page pages by it, and the lists
+        # and the unanswered questions show it.
+        Thread.objects.filter(pk=post.thread_id).update(
+            reply_count=F("reply_count") + (-1 if post.is_hidden else 1))
     elif action == "delete":
         post.is_deleted, post.delete_reason = True, reason
         if post.thread.accepted_post_id == post.pk:

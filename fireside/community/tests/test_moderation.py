@@ -299,3 +299,22 @@ def test_a_hidden_thread_drops_out_of_notifications(space, asker, answerer, mode
     assert 'data-testid="unread-count"' not in _client(asker).get("/").content.decode()
     assert Client().get("/api/v1/notifications",
                         headers=bearer_for(asker)).json()["results"] == []
+
+
+def test_a_hidden_reply_leaves_the_count_and_the_pages_that_readers_see(space, asker,
+                                                                        answerer, moderator):
+    from fireside.community.models import Thread
+    from fireside.community.views import POSTS_PER_PAGE
+
+    thread = make_thread(space, asker)
+    replies = [make_reply(thread, answerer, body=f"Reply number {n}")
+               for n in range(POSTS_PER_PAGE)]  # with the opening post: two pages
+    for _ in range(2):  # hiding twice counts once
+        _client(moderator).post(f"/p/{replies[0].pk}/moderate", {"action": "hide"})
+
+    assert Thread.objects.get(pk=thread.pk).reply_count == POSTS_PER_PAGE - 1
+    page = _client(asker).get(f"/t/{thread.pk}").content.decode()
+    assert f"Reply number {POSTS_PER_PAGE - 1}" in page and "?page=2" not in page
+    _client(moderator).post(f"/p/{replies[0].pk}/moderate", {"action": "unhide"})
+    assert Thread.objects.get(pk=thread.pk).reply_count == POSTS_PER_PAGE
+    assert "?page=2" in _client(asker).get(f"/t/{thread.pk}").content.decode()
