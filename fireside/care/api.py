@@ -42,6 +42,7 @@ class ConversationOut(Schema):
     first_response_at: datetime | None
     sla_due_at: datetime | None
     resolution_due_at: datetime | None
+    escalation_level: int  # of the wait in progress: 0, 1 (at the breach) or 2
 
     @staticmethod
     def of(c: Conversation) -> ConversationOut:
@@ -51,7 +52,7 @@ class ConversationOut(Schema):
             owner=c.owner.username if c.owner else None, tags=c.tags,
             incident_id=c.incident_id, first_message_at=c.first_message_at,
             first_response_at=c.first_response_at, sla_due_at=c.sla_due_at,
-            resolution_due_at=c.resolution_due_at)
+            resolution_due_at=c.resolution_due_at, escalation_level=c.current_escalation)
 
 
 class MessageOut(Schema):

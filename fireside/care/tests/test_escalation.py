@@ -223,3 +223,5 @@ def test_the_inbox_and_the_conversation_show_the_escalation_level(
     assert 'data-testid="escalation"' in inbox and "level 2" in inbox
     page = client.get(f"/care/c/{conv.pk}").content.decode()
     assert "Escalation level 2" in page
+    api = client.get(f"/api/v1/care/conversations/{conv.pk}").json()
+    assert api["escalation_level"] == 2
