@@ -35,6 +35,7 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job("poll-channels", "fireside.listening.tasks:poll_channels", timedelta(seconds=15)),
     Job("sla-sweep", "fireside.care.tasks:sla_sweep", timedelta(seconds=15)),
+    Job("retry-replies", "fireside.care.tasks:retry_replies", timedelta(seconds=30)),
     Job("detect-incidents", "fireside.care.tasks:detect_incidents", timedelta(seconds=30)),
     Job("rota-check", "fireside.care.tasks:rota_check", timedelta(minutes=5)),
     Job("measure-rollup", "fireside.measure.tasks:roll_up", timedelta(minutes=2)),

@@ -28,3 +28,10 @@ def test_the_checkpoint_runs_on_either_database_and_leaves_the_data_alone() -> N
     PeriodicJob.objects.create(name="written", next_run_at="2026-01-01T00:00:00Z")
     checkpoint_sqlite()  # inside a transaction it waits for the next pass
     assert PeriodicJob.objects.filter(name="written").exists()
+
+
+def test_every_periodic_job_names_a_task_that_exists() -> None:
+    from fireside.listening.schedule import _task
+
+    for job in JOBS:
+        assert callable(_task(job.task).enqueue), job.name  # type: ignore[attr-defined]
