@@ -131,6 +131,10 @@ def prepare(raws: Sequence[RawMessage], signals: Sequence[Signals] | None = None
     """Normalize a batch and drop its repeated external ids (the first one stays), without
     touching the database. `read=True` computes the signals not given, for every message
     (worth it in a worker process; `store` otherwise reads only the ones it stores)."""
+    if read and signals is None and raws:
+        # All of them, duplicates too: scores are float32 sums, and a batch of other
+        # texts could round their last digit differently.
+        signals = analyze_batch([raw.text for raw in raws])
     seen: set[str] = set()
     kept: list[tuple[str, RawMessage, Signals | None]] = []
     for i, raw in enumerate(raws):
@@ -139,10 +143,6 @@ def prepare(raws: Sequence[RawMessage], signals: Sequence[Signals] | None = None
             continue
         seen.add(external_id)
         kept.append((external_id, raw, signals[i] if signals is not None else None))
-    if read and signals is None and kept:
-        read_all = analyze_batch([raw.text for _, raw, _ in kept])
-        kept = [(external_id, raw, sig)
-                for (external_id, raw, _), sig in zip(kept, read_all, strict=True)]
     items = []
     for external_id, raw, sig in kept:
         created_at = raw.created_at
