@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -7,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from fireside.care.models import Conversation
-from fireside.listening.importers import import_messages, import_twcs
+from fireside.listening.importers import _when, import_messages, import_twcs, message_rows
 from fireside.listening.models import ChannelAccount, Message
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +128,49 @@ def test_an_import_killed_midway_and_run_again_stores_every_message_exactly_once
     assert stored == killed_at  # the cursor moved with the data, never ahead of it
     run("import").wait(timeout=60)
     assert tuple(count()) == (n, n, n)
+
+
+@pytest.mark.parametrize("value", [
+    "Tue Oct 31 23:36:20 +0000 2017", "Tue Oct 31 23:36:20 -0000 2017",
+    "Wed Nov 01 07:40:06 +0530 2017", "Tue Oct 31 22:01:30 -0800 2017",
+    "Mon Feb 29 00:00:00 +0000 2016", " Tue Oct 31 23:36:20 +0000 2017 ",
+    "tue oct 31 23:36:20 +0000 2017", "Tue Oct  1 23:36:20 +0000 2017",
+])
+def test_twitter_times_parse_exactly_as_strptime_does(value: str) -> None:
+    expected = datetime.strptime(value.strip(), "%a %b %d %H:%M:%S %z %Y")
+    assert repr(_when(value)) == repr(expected)
+
+
+@pytest.mark.parametrize("value", [
+    "Tue Feb 30 23:36:20 +0000 2017", "Tue Oct 31 24:00:00 +0000 2017",
+    "Tue Oct 31 23:36:60 +0000 2017", "Tue Oct 31 23:36:20 +0060 2017",
+    "Tue Oct 31 23:36:20 +2400 2017", "Tue Oct 00 23:36:20 +0000 2017",
+])
+def test_impossible_twitter_times_are_refused_as_strptime_refuses_them(value: str) -> None:
+    with pytest.raises(ValueError):
+        _when(value)
+
+
+def test_csv_rows_are_the_dicts_csv_dictreader_makes(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text('id,author,text\n1,ana,"two\nlines"\n\n2,ben\n3,cy,x,extra,more\n')
+    with path.open(newline="") as stream:
+        expected = list(csv.DictReader(stream))
+    assert list(message_rows(path)) == expected
+
+
+def test_worker_processes_store_what_the_main_process_alone_stores(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "m.jsonl", 300)
+    with path.open("a") as out:
+        out.write("not json\n\n[1, 2]\n")
+    alone = import_messages(path, "Alone", workers=1, batch=70)
+    pooled = import_messages(path, "Pooled", workers=2, batch=70)
+    assert (pooled.result.stored, pooled.result.opened, pooled.malformed, pooled.rows) == (
+        alone.result.stored, alone.result.opened, alone.malformed, alone.rows)
+    assert (alone.result.stored, alone.malformed, alone.rows) == (300, 2, 302)
+
+    def columns(channel: str) -> list[tuple[object, ...]]:
+        return list(Message.objects.filter(channel__name=channel).order_by("id").values_list(
+            "external_id", "person__display_name", "conversation__message_count", "sentiment",
+            "intent", "language", "flags", "created_at"))
+    assert columns("Pooled") == columns("Alone")
