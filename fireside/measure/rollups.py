@@ -413,6 +413,11 @@ def _conversation_cohorts(conversation_ids: Iterable[int], touched: Touched) -> 
 
 # Active members --------------------------------------------------------------------------
 
+# Up to this many days to refresh, each window is counted by the database; more (a full
+# recompute, a late batch) slides one pass over the days instead.
+FEW_ACTIVE_DAYS = 3
+
+
 class _Window:
     """Distinct members per space over the last `days` days, slid one day at a time: a
     member counts while any of their days is inside (keys are space << 32 | member)."""
@@ -457,31 +462,56 @@ def _active(days: set[date]) -> None:
         firsts[(day, space)] += n
         firsts[(day, ALL)] += n
     rows: dict[tuple[date, int], Counter[str]] = {}
+    if len(outputs) <= FEW_ACTIVE_DAYS:
+        # The usual step (today, perhaps yesterday): let the database count each window
+        # rather than sliding 30 days of rows through Python.
+        for day in outputs:
+            rows.update(_active_day(day, _member_days_on(day), _distinct(day, 7),
+                                    _distinct(day, 30), firsts))
+        _set(ActiveDay, ("day", "space_key"), rows, ("dau", "wau", "mau", "new_contributors"))
+        return
     loaded: dict[date, list[tuple[int, int]]] = {}
     week, month = _Window(7), _Window(30)
     wanted = set(outputs)
     day = outputs[0] - timedelta(days=29)
     while day <= outputs[-1]:
         if any(day + timedelta(days=k) in wanted for k in range(30)):
-            loaded[day] = list(MemberDay.objects.filter(day=day).exclude(space_key=ALL)
-                               .values_list("member_id", "space_key"))
+            loaded[day] = _member_days_on(day)
             week.add(loaded[day])
             month.add(loaded[day])
         week.remove(loaded.get(day - timedelta(days=7), []))
         month.remove(loaded.pop(day - timedelta(days=30), []))
         if day in wanted:
-            rows.update(_active_day(day, loaded.get(day, []), week, month, firsts))
+            rows.update(_active_day(day, loaded.get(day, []), week.distinct, month.distinct,
+                                    firsts))
         day += timedelta(days=1)
     _set(ActiveDay, ("day", "space_key"), rows, ("dau", "wau", "mau", "new_contributors"))
 
 
-def _active_day(day: date, today: list[tuple[int, int]], week: _Window, month: _Window,
-                firsts: dict[tuple[date, int], int]) -> dict[tuple[date, int], Counter[str]]:
+def _member_days_on(day: date) -> list[tuple[int, int]]:
+    return list(MemberDay.objects.filter(day=day).exclude(space_key=ALL)
+                .values_list("member_id", "space_key"))
+
+
+def _distinct(day: date, days: int) -> Counter[int]:
+    """Distinct members per space, and over all spaces (ALL), in the `days` days ending on
+    `day`: what a _Window holds once slid to `day`."""
+    rows = MemberDay.objects.filter(day__gt=day - timedelta(days=days), day__lte=day).exclude(
+        space_key=ALL)
+    counts: Counter[int] = Counter(dict(
+        rows.order_by().values_list("space_key").annotate(n=Count("member_id", distinct=True))))
+    counts[ALL] = rows.order_by().values("member_id").distinct().count()
+    return +counts  # drop zeros, as a window does
+
+
+def _active_day(day: date, today: list[tuple[int, int]], week: Counter[int],
+                month: Counter[int], firsts: dict[tuple[date, int], int]
+                ) -> dict[tuple[date, int], Counter[str]]:
     dau: Counter[int] = Counter(space for _, space in today)  # one row per member and space
     dau[ALL] = len({member for member, _ in today})
-    spaces = set(month.distinct) | {s for d, s in firsts if d == day}
-    return {(day, s): Counter({"dau": dau.get(s, 0), "wau": week.distinct.get(s, 0),
-                               "mau": month.distinct.get(s, 0),
+    spaces = set(month) | {s for d, s in firsts if d == day}
+    return {(day, s): Counter({"dau": dau.get(s, 0), "wau": week.get(s, 0),
+                               "mau": month.get(s, 0),
                                "new_contributors": firsts.get((day, s), 0)})
             for s in spaces}
 
@@ -587,6 +617,7 @@ def roll_up(*, until: dict[str, int] | None = None) -> Result:
     limits = until or {}
     with transaction.atomic():
         marks = {name: _mark(name) for name in ("posts", "reactions", "messages")}
+        last_pass = min(mark.updated_at for mark in marks.values()).date()
         new = {
             "posts": _posts(marks["posts"].last_id, limits.get("posts"), touched, staff),
             "reactions": _reactions(marks["reactions"].last_id, limits.get("reactions"),
@@ -598,8 +629,12 @@ def roll_up(*, until: dict[str, int] | None = None) -> Result:
         _conversation_cohorts(touched.conversations, touched)
         now = timezone.now()
         if touched.active_days or MemberDay.objects.exists():
-            # Quiet days still move the 7- and 30-day windows along.
-            touched.active_days.add(now.date() - timedelta(days=29))
+            # Quiet days since the last pass still move the 7- and 30-day windows along;
+            # the days before it got their rows then.
+            day = min(last_pass, now.date())
+            while day <= now.date():
+                touched.active_days.add(day)
+                day += timedelta(days=1)
         _active(touched.active_days)
         # Page views arrive all the time without ids: the current and last week are
         # always refreshed, older weeks when their posts change.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from fireside.measure.models import (
     MemberFirst,
     SpaceDay,
     ThreadFact,
+    Watermark,
 )
 from fireside.testing import make_reply, make_space, make_thread, make_user
 
@@ -44,11 +45,12 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _random_activity(rng: random.Random, n: int, spaces: list[Any], people: list[Any],
-                     staff: Any, channel: Any) -> None:
+                     staff: Any, channel: Any, days: int = 60) -> None:
+    """`n` random events spread over the last `days` days (0: all within a day of now)."""
     now = timezone.now()
     for _ in range(n):
         roll = rng.random()
-        at = now - timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 1440))
+        at = now - timedelta(days=rng.randint(0, days), minutes=rng.randint(0, 1440))
         if roll < 0.25 or not Thread.objects.exists():
             thread = make_thread(rng.choice(spaces), rng.choice(people),
                                  kind=rng.choice(("question", "discussion")))
@@ -58,6 +60,7 @@ def _random_activity(rng: random.Random, n: int, spaces: list[Any], people: list
             thread = rng.choice(list(Thread.objects.all()))
             post = make_reply(thread, rng.choice([*people, staff]))
             later = thread.created_at + timedelta(minutes=rng.choice((5, 30, 90, 600, 3000)))
+            later = later if days else at
             Post.objects.filter(pk=post.pk).update(created_at=later)
         elif roll < 0.85:
             post = rng.choice(list(Post.objects.all()))
@@ -93,6 +96,40 @@ def test_rolling_up_in_steps_agrees_exactly_with_a_full_recomputation(seed: int)
     rollups.recompute()
     assert snapshot() == stepwise
     assert sum(len(rows) for rows in stepwise.values()) > 50
+
+
+def test_small_steps_counted_by_the_database_agree_with_a_full_recomputation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step that touches a day or two counts active members in SQL (_distinct) rather
+    than sliding windows in Python; both must give the same ActiveDay rows."""
+    rng = random.Random(7)
+    spaces = [make_space(), make_space(), make_space()]
+    people = [make_user() for _ in range(6)]
+    staff = make_user(role="agent", kind="employee")
+    channel = do_create_channel("Feed small steps", "import")
+    _random_activity(rng, 40, spaces, people, staff, channel)
+    rollups.roll_up()
+    counted: list[date] = []
+    real = rollups._distinct
+
+    def distinct(day: date, days: int) -> Any:
+        counted.append(day)
+        return real(day, days)
+
+    monkeypatch.setattr(rollups, "_distinct", distinct)
+    for _ in range(3):
+        _random_activity(rng, 8, spaces, people, staff, channel, days=0)
+        rollups.roll_up()
+    assert counted, "no step took the database-counted path"
+    # The scheduler was down for five quiet days: the next pass fills them in.
+    today = timezone.now().date()
+    ActiveDay.objects.filter(day__gt=today - timedelta(days=5)).delete()
+    Watermark.objects.update(updated_at=timezone.now() - timedelta(days=5))
+    rollups.roll_up()
+    stepwise = snapshot()
+    rollups.recompute()
+    assert snapshot() == stepwise
+    assert ActiveDay.objects.filter(day=timezone.now().date(), mau__gt=0).exists()
 
 
 def test_the_rollups_agree_with_counts_taken_straight_from_the_raw_tables(
