@@ -27,7 +27,7 @@ from fireside.people.models import User
 from fireside.testing import make_user
 
 VOTERS = 200
-SECONDS = float(os.environ.get("FIRESIDE_VOTE_TEST_SECONDS", "10"))
+SECONDS = float(os.environ.get("FIRESIDE_VOTE_TEST_SECONDS", "30"))
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
