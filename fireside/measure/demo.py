@@ -87,8 +87,9 @@ def load_measure_demo(say: Callable[[str], None]) -> None:
             "priority": priority, "note": note})
     from fireside.listening.models import Channel
 
-    for rank, channel in enumerate(Channel.objects.order_by("name")[:2], start=2):
-        ChannelPriority.objects.get_or_create(channel=channel, defaults={"priority": rank})
+    if not ChannelPriority.objects.exists():  # channels come and go: only the first time
+        for rank, channel in enumerate(Channel.objects.order_by("name")[:2], start=2):
+            ChannelPriority.objects.create(channel=channel, priority=rank)
     from fireside.measure.readiness import QUESTIONS
 
     for handle, scores in READINESS.items():

@@ -20,6 +20,7 @@ from fireside.rewards.models import Badge, BadgeAward, EventKind, Introduction, 
 PRAISE = ("The Ember Flow grinder changed my mornings, thank you!",
           "Your pour-over guide is brilliant, best coffee I have made at home",
           "Thanks to the community for the light roast tips, wonderful people here")
+HELPED = 40  # of the demo's detractors' help tasks, the oldest first
 COMPLAINT = ("My wholesale order arrived damaged again and nobody has answered my e-mail. "
              "Really disappointed.")
 
@@ -68,3 +69,26 @@ def load_relationships_demo(say: Callable[[str], None]) -> None:
         rewards.do_introduce(tom, a, b, "Rosa runs a café and buys green coffee; Jonas "
                              "supplies it. You should talk logistics!")
         say("introduced Rosa and Jonas")
+    _work_some_tasks(tom, people["alex"], people["rosa"], sam, say)
+
+
+def _work_some_tasks(tom: User, alex: User, rosa: User, sam: User,
+                     say: Callable[[str], None]) -> None:
+    """Tom has already worked through part of the task list, so the scorecard shows
+    progress rather than nothing; Alex's thank-you and Rosa's help are left for a newcomer
+    to do. Only on the first run: a second run finds Tom's finished tasks and stops."""
+    from fireside.relationships.actions import check_complete, do_suggest_thanks
+    from fireside.relationships.models import StaffTask, TaskKind, TaskStatus
+
+    if StaffTask.objects.filter(status=TaskStatus.DONE, completed_by=tom).exists():
+        return
+    open_tasks = (StaffTask.objects.filter(status=TaskStatus.OPEN).select_related("person")
+                  .exclude(person__user__in=(alex, rosa)).order_by("created_at", "id"))
+    helped = list(open_tasks.filter(kind=TaskKind.HELP)[:HELPED])
+    for task in helped:
+        check_complete(tom, task, note="Called them, apologized and put it right; "
+                                       "they said they would stay with us.")
+    thank = do_suggest_thanks(sam.pk, "Three accepted answers in Brewing help this month")
+    if thank is not None:
+        check_complete(tom, thank, note="Sent a handwritten card and a bag of the new roast.")
+    say(f"Tom worked {len(helped)} help tasks and thanked Sam")
