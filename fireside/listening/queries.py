@@ -48,7 +48,7 @@ def stream(viewer: Any, filters: StreamFilter, *, before_id: int | None = None,
     messages = filters.apply(Message.objects.all())
     if before_id:
         messages = messages.filter(id__lt=before_id)
-    return list(messages.select_related("channel", "conversation")
+    return list(messages.select_related("channel", "conversation", "agent")
                 .order_by("-created_at", "-id")[:limit])
 
 

@@ -68,3 +68,20 @@ def test_the_api_pages_the_stream_and_counts_volume_per_hour(client: Client, hea
     assert len(volume["hours"]) == 6
     assert sum(volume["negative"]) + sum(volume["neutral"]) + sum(volume["positive"]) == 3
     assert volume["positive"][-1] >= 1
+
+
+def test_the_organizations_own_messages_carry_the_name_of_the_person_who_wrote_them(
+        client: Client, channel: Channel, agent: User) -> None:
+    """A named human, not a corporate byline: Tom's outbound message shows "Tom Reyes"
+    marked as the organization's; an unsigned brand post shows the brand account."""
+    ingest_batch(channel, [
+        raw("Pour-over basics: our guide is up", author="tom", author_name="Tom Reyes",
+            outbound=True),
+        raw("Big sale this weekend", author="embercoffee", outbound=True),
+    ])
+    channel.messages.update(created_at=timezone.now())
+    client.force_login(agent)
+    body = client.get("/listening/stream").content.decode()
+    assert "<strong>Tom Reyes</strong>" in body
+    assert "(tom)" not in body
+    assert "(embercoffee)" in body
