@@ -123,7 +123,20 @@ def load_demo(stdout: TextIO | None = None) -> Logins:
     from fireside.measure.demo import load_measure_demo
 
     load_measure_demo(say)
+    _joined_before_first_post()
     return Logins(path, rows)
+
+
+def _joined_before_first_post() -> None:
+    """The demo's history is dated back: each member joined a week before their first
+    post, not on the day the demo was loaded. Repeating it changes nothing."""
+    from django.db.models import Min
+
+    firsts = (User.objects.annotate(first=Min("posts__created_at"))
+              .filter(first__isnull=False).values_list("pk", "first", "date_joined"))
+    for pk, first, joined in firsts:
+        if joined > first - timedelta(days=7):
+            User.objects.filter(pk=pk).update(date_joined=first - timedelta(days=7))
 
 
 def _load_threads(people: dict[str, User], spaces: dict[str, Space], say: object) -> None:

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.models import F, Min
 
 from fireside.demo import load_demo
 from fireside.measure.scorecard import scorecard
+from fireside.people.models import User
 from fireside.relationships.models import StaffTask, TaskKind, TaskStatus
 
 # Committed for real, so after-commit work and the (immediate) task backend run as in
@@ -45,6 +47,10 @@ def test_the_demo_loads_with_a_scorecard_to_show_and_a_second_run_adds_nothing(
     waiting = StaffTask.objects.filter(status=TaskStatus.OPEN)
     assert waiting.filter(kind=TaskKind.THANK, person__user__username="alex").exists()
     assert waiting.filter(kind=TaskKind.HELP, person__user__username="rosa").exists()
+
+    # The history is dated back, and so is each author's "member since".
+    assert not User.objects.annotate(first=Min("posts__created_at")).filter(
+        date_joined__gt=F("first")).exists()
 
     second = load_demo()
     assert _counts() == counts
