@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -159,15 +159,51 @@ def check_claim(agent: User, conv: Conversation) -> Conversation:
 
 # Escalation ---------------------------------------------------------------------------
 
+class Mailbag:
+    """A sweep's alert e-mails, one per person: a sweep that finds forty conversations
+    breached at once (after an outage, say) sends each person one list, not forty mails."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, list[tuple[str, int]]] = {}
+
+    def add(self, people: list[User], conv: Conversation, text: str) -> None:
+        for u in people:
+            if u.email and u.notify_by_email:
+                self.items.setdefault(u.email, []).append((text, conv.pk))
+
+    def messages(self) -> list[tuple[str, str, str, list[str]]]:
+        out = []
+        for address, items in self.items.items():
+            lines = [f"{text}\n{settings.SITE_URL}/care/c/{pk}" for text, pk in items]
+            if len(items) == 1:
+                subject = items[0][0]
+            else:
+                subject = f"{len(items)} conversations need you ({_tally(items)})"
+                lines.append(f"The inbox: {settings.SITE_URL}/care/")
+            out.append((f"[Fireside] {subject}", "\n\n".join(lines),
+                        settings.DEFAULT_FROM_EMAIL, [address]))
+        return out
+
+    def send(self) -> int:
+        messages = self.messages()
+        if messages:
+            send_mass_mail(messages, fail_silently=True)
+        return len(messages)
+
+
+def _tally(items: list[tuple[str, int]]) -> str:
+    kinds = (("SLA breached", "breached"), ("Escalated", "escalated"),
+             ("SLA due soon", "due soon"))
+    counts = [(sum(t.startswith(prefix) for t, _ in items), word) for prefix, word in kinds]
+    return ", ".join(f"{n} {word}" for n, word in counts if n)
+
+
 def _notify(recipients: Iterable[User], conv: Conversation, kind: str, text: str,
-            level: int = 0) -> None:
+            mailbag: Mailbag, level: int = 0) -> None:
     people = [u for u in recipients if u is not None]
     Alert.objects.bulk_create([Alert(recipient=u, kind=kind, conversation=conv, text=text)
                                for u in people])
-    emails = [u.email for u in people if u.email and u.notify_by_email]
-    if emails:
-        send_mail(f"[Fireside] {text}", f"{text}\n\n{settings.SITE_URL}/care/c/{conv.pk}",
-                  settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True)
+    mailbag.add(people, conv, text)
     hooks = list(EscalationHook.objects.filter(is_active=True).values_list("pk", flat=True))
     if hooks:
         from fireside.care.tasks import call_escalation_hook
@@ -215,9 +251,11 @@ def do_sweep_clocks(now: datetime | None = None) -> tuple[int, int]:
     sweeps never notify twice. A reply clears the levels; a new wait (the customer writes
     again after a reply) clears `sla_breached_at`, so its breach starts again at level 1.
     Breaches found more than a day late (an old import, say) are recorded without paging.
+    Every conversation gets its own alert; each person gets one e-mail per sweep.
     """
     now = now or timezone.now()
     warned = escalated = 0
+    mailbag = Mailbag()
     stale = now - timedelta(days=1)
     Conversation.objects.filter(status=Status.OPEN, sla_due_at__lt=stale,
                                 sla_breached_at__isnull=True).update(
@@ -242,7 +280,8 @@ def do_sweep_clocks(now: datetime | None = None) -> tuple[int, int]:
                     sla_breached_at=now, escalation_level=1, escalation_due_at=next_at):
                 continue  # another sweep took it
             _notify(stages(conv)[0], conv, Alert.Kind.BREACH,
-                    f"SLA breached: “{conv.subject[:80]}” waited past its target", level=1)
+                    f"SLA breached: “{conv.subject[:80]}” waited past its target", mailbag,
+                    level=1)
         escalated += 1
 
     due = Conversation.objects.filter(escalation_due_at__lte=now)
@@ -261,7 +300,7 @@ def do_sweep_clocks(now: datetime | None = None) -> tuple[int, int]:
             late = int((now - conv.sla_breached_at).total_seconds() // 60)
             _notify(chain[min(1, len(chain) - 1)], conv, Alert.Kind.ESCALATION,
                     f"Escalated: “{conv.subject[:80]}” is still unanswered {late} min "
-                    "after its breach", level=2)
+                    "after its breach", mailbag, level=2)
         escalated += 1
     # Answered, paused, resolved or waiting afresh since: that stage is off.
     due.exclude(unanswered).update(escalation_due_at=None)
@@ -281,8 +320,9 @@ def do_sweep_clocks(now: datetime | None = None) -> tuple[int, int]:
                 continue
             recipients = [conv.owner] if conv.owner else stages(conv)[0]
             _notify(recipients, conv, Alert.Kind.WARNING,
-                    f"SLA due soon: “{conv.subject[:80]}”")
+                    f"SLA due soon: “{conv.subject[:80]}”", mailbag)
         warned += 1
+    mailbag.send()
     return warned, escalated
 
 

@@ -225,3 +225,26 @@ def test_the_inbox_and_the_conversation_show_the_escalation_level(
     assert "Escalation level 2" in page
     api = client.get(f"/api/v1/care/conversations/{conv.pk}").json()
     assert api["escalation_level"] == 2
+
+
+def test_a_sweep_that_finds_many_breaches_sends_each_person_one_list(
+        support: Channel, owner: User, lead: User) -> None:
+    """After an outage forty conversations may breach in one sweep: each person gets one
+    e-mail naming them all, while every conversation still gets its own alert."""
+    ingest_batch(support, [RawMessage(f"e{n}", name, "My grinder arrived broken, help!", START)
+                           for n, name in enumerate(["ana", "ben", "cy", "dee"])])
+    *convs, other = Conversation.objects.order_by("pk")
+    Conversation.objects.filter(pk__in=[c.pk for c in convs]).update(owner=owner)
+    Conversation.objects.filter(pk=other.pk).update(owner=lead)
+    actions.do_sweep_clocks(DUE)
+    assert _told("breach") == ["ada", "ada", "ada", "lin"]
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert sorted(by_person) == ["ada@example.com", "lin@example.com"]
+    digest = by_person["ada@example.com"]
+    assert digest.subject == "[Fireside] 3 conversations need you (3 breached)"
+    for conv in convs:
+        assert f"/care/c/{conv.pk}\n" in digest.body
+    assert f"/care/c/{other.pk}" not in digest.body
+    single = by_person["lin@example.com"]
+    assert single.subject.startswith("[Fireside] SLA breached: ")
+    assert single.body.endswith(f"/care/c/{other.pk}")
