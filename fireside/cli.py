@@ -40,18 +40,42 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _worker_command() -> list[str]:
-    if os.environ.get("REDIS_URL"):
-        return [sys.executable, "-m", "django", "rqworker", "default",
-                "--job-class", "django_tasks_rq.Job"]
-    return [sys.executable, "-m", "django", "db_worker", "--queue-name", "default",
-            "--interval", "0.5"]
+def _worker_command(verbose: bool = False) -> list[str]:
+    command = [sys.executable, "-m", "fireside.cli", "worker"]
+    return [*command, "--verbose"] if verbose else command
+
+
+def _quiet(verbose: bool) -> bool:
+    return not verbose and os.environ.get("LOG_LEVEL", "").upper() not in ("INFO", "DEBUG")
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fireside.settings")
-    os.execv(sys.executable, _worker_command())
-    return 0  # pragma: no cover - execv does not return
+    """Run tasks until stopped. A line per task is written only with --verbose (or
+    LOG_LEVEL=INFO): the periodic tasks run every few seconds and would bury everything
+    else on the terminal. Warnings and failed tasks are always written."""
+    quiet = _quiet(args.verbose)
+    if os.environ.get("REDIS_URL"):
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fireside.settings")
+        os.execv(sys.executable, [sys.executable, "-m", "django", "rqworker", "default",
+                                  "--job-class", "django_tasks_rq.Job",
+                                  "--verbosity", "0" if quiet else "1",
+                                  *(["--burst"] if args.batch else [])])
+    _setup()
+    import logging
+
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    class Worker(db_worker.Command):
+        def configure_logging(self, verbosity: int) -> None:
+            super().configure_logging(verbosity)
+            if quiet:
+                for name in (db_worker.TASKS_LOGGER, db_worker.logger.name):
+                    logging.getLogger(name).setLevel(logging.WARNING)
+
+    call_command(Worker(), queue_name="default", interval=0.5, batch=args.batch,
+                 no_startup_delay=args.batch)
+    return 0
 
 
 def server_command(host: str, port: int, workers: int) -> list[str]:
@@ -71,7 +95,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fireside.settings")
     children = [subprocess.Popen(server_command(args.host, args.port, args.workers))]
     if not args.no_worker:
-        children.append(subprocess.Popen(_worker_command()))
+        children.append(subprocess.Popen(_worker_command(args.verbose)))
         # Periodic tasks (polling, SLA escalation, incidents) are enqueued by the scheduler.
         children.append(subprocess.Popen([sys.executable, "-m", "fireside.cli", "scheduler"]))
 
@@ -84,6 +108,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, stop)
     print(f"Fireside is serving on http://{args.host}:{args.port} (Ctrl-C stops it)",
           file=sys.stderr, flush=True)
+    _setup()
+    from django.conf import settings
+
+    logins = Path(settings.DATA_DIR) / "demo-logins.txt"
+    if logins.exists():
+        print(f"The demo's log-ins are in {logins}", file=sys.stderr, flush=True)
     code = children[0].wait()
     stop(signal.SIGTERM, None)
     for child in children[1:]:
@@ -155,11 +185,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="web server processes (WEB_CONCURRENCY, default 2)")
     p.add_argument("--no-worker", action="store_true",
                    help="do not start a task worker nor the periodic-task scheduler")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="have the worker write a line for every task it runs")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="run the background task worker",
                        description="Run background tasks: the database queue by default, "
-                       "RQ on Redis when REDIS_URL is set.")
+                       "RQ on Redis when REDIS_URL is set. Only warnings and failed tasks "
+                       "are written unless --verbose or LOG_LEVEL=INFO.")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="write a line for every task run")
+    p.add_argument("--batch", action="store_true",
+                   help="run the tasks waiting now, then stop (for cron or a one-off drain)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("migrate", help="create or update the database tables",

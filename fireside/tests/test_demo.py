@@ -56,3 +56,25 @@ def test_the_demo_loads_with_a_scorecard_to_show_and_a_second_run_adds_nothing(
     assert _counts() == counts
     assert [(r.email, r.password) for r in second.rows] == \
         [(r.email, r.password) for r in first.rows]  # the same log-ins, still valid
+
+
+def test_the_demos_history_waits_in_the_bell_and_is_not_e_mailed(
+        settings: Any, tmp_path: Path) -> None:
+    """With the queue `make run` uses, the worker finds the demo's notification e-mails
+    already settled: a newcomer's terminal shows the log-ins, not a hundred messages."""
+    from django.core import mail
+    from django.core.management import call_command
+
+    from fireside.community.models import Notification
+
+    settings.DATA_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                  "QUEUES": ["default"]}}
+    load_demo()
+    mail.outbox.clear()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert Notification.objects.filter(recipient__username="maya").exists()
+    assert Notification.objects.filter(read_at__isnull=True).exists()
+    notification_mails = [m.subject for m in mail.outbox
+                          if " replied in " in m.subject or " mentioned you " in m.subject]
+    assert notification_mails == []

@@ -50,6 +50,30 @@ def test_the_database_queue_worker_sends_a_notification_email() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("verbose", [False, True])
+def test_fireside_worker_writes_a_line_per_task_only_when_asked(
+        verbose: bool, capfd: pytest.CaptureFixture[str]) -> None:
+    """`make run` shows the demo log-ins and the e-mails: periodic tasks run every few
+    seconds and would bury them, so the worker is quiet about tasks that went well."""
+    from fireside.cli import main
+
+    backend = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=backend):
+        notification = _notification()
+        mail.outbox.clear()
+        result = tasks.email_notifications.enqueue([notification.pk])
+        assert main(["worker", "--batch", *(["--verbose"] if verbose else [])]) == 0
+        result.refresh()
+    assert result.status == "SUCCESSFUL" and len(mail.outbox) == 1
+    out, err = capfd.readouterr()
+    task_lines = [line for line in (out + err).splitlines() if line.startswith("Task id=")]
+    if verbose:
+        assert any("state=SUCCESSFUL" in line for line in task_lines)
+    else:
+        assert task_lines == []
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_rq_worker_on_redis_sends_a_notification_email() -> None:
     if not _redis_available():
         if os.environ.get("FIRESIDE_REQUIRE_REDIS"):
