@@ -129,7 +129,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from fireside.demo import load_demo
 
     logins = load_demo(stdout=sys.stdout)
-    print("\nDemo log-ins (also kept in", logins.path, "):")
+    print(f"\nDemo log-ins (also kept in {logins.path}):")
     for row in logins.rows:
         print(f"  {row.role:<20} {row.email:<32} password: {row.password}")
     return 0
