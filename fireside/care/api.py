@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fireside.care import actions, delivery, incidents, queries, setup
 from fireside.care.models import Conversation, RotaShift, SavedReply, SlaPolicy
@@ -122,11 +122,11 @@ def conversation_messages(request: HttpRequest, conv_id: int) -> list[MessageOut
 
 @router.post("/care/conversations/{conv_id}/messages/{message_id}/retry",
              response={202: MessageOut})
-def retry_reply(request: HttpRequest, conv_id: int, message_id: int) -> tuple[int, MessageOut]:
+def retry_reply(request: HttpRequest, conv_id: int, message_id: int) -> Status[MessageOut]:
     """Send a failed reply again now (it goes back to pending; 409 if it is not failed)."""
     agent = _agent(request)
     conv = queries.get_conversation(agent, conv_id)
-    return 202, MessageOut.of(delivery.check_retry(agent, conv, message_id))
+    return Status(202, MessageOut.of(delivery.check_retry(agent, conv, message_id)))
 
 
 @router.post("/care/conversations/{conv_id}/status", response=ConversationOut)
@@ -216,24 +216,24 @@ def list_policies(request: HttpRequest) -> list[PolicyOut]:
 
 
 @router.post("/care/policies", response={201: PolicyOut})
-def create_policy(request: HttpRequest, body: PolicyIn) -> tuple[int, PolicyOut]:
+def create_policy(request: HttpRequest, body: PolicyIn) -> Status[PolicyOut]:
     policy = setup.check_save_policy(
         _agent(request), name=body.name, first_response=body.first_response_minutes,
         next_response=body.next_response_minutes, resolution=body.resolution_minutes,
         warn_before=body.warn_before_minutes, escalate_after=body.escalate_after_minutes,
         priority=body.priority,
         channel_id=body.channel_id, calendar_id=body.calendar_id)
-    return 201, PolicyOut.of(policy)
+    return Status(201, PolicyOut.of(policy))
 
 
 @router.delete("/care/policies/{policy_id}", response={204: None})
-def delete_policy(request: HttpRequest, policy_id: int) -> tuple[int, None]:
+def delete_policy(request: HttpRequest, policy_id: int) -> Status[None]:
     agent = _agent(request)
     policy = SlaPolicy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise NotFound("No such policy.")
     setup.do_delete_policy(agent, policy)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/care/rota", response=RotaOut)
@@ -247,22 +247,23 @@ def get_rota(request: HttpRequest) -> RotaOut:
 
 
 @router.post("/care/rota", response={201: ShiftOut})
-def add_shift(request: HttpRequest, body: ShiftIn) -> tuple[int, ShiftOut]:
+def add_shift(request: HttpRequest, body: ShiftIn) -> Status[ShiftOut]:
     s = setup.check_add_shift(_agent(request), agent_id=body.agent_id, weekday=body.weekday,
                               start_hour=body.start_hour, end_hour=body.end_hour,
                               time_zone=body.time_zone)
-    return 201, ShiftOut(id=s.pk, agent_id=s.agent_id, weekday=s.weekday,
-                         start_hour=s.start_hour, end_hour=s.end_hour, time_zone=s.time_zone)
+    return Status(201, ShiftOut(id=s.pk, agent_id=s.agent_id, weekday=s.weekday,
+                                start_hour=s.start_hour, end_hour=s.end_hour,
+                                time_zone=s.time_zone))
 
 
 @router.delete("/care/rota/{shift_id}", response={204: None})
-def remove_shift(request: HttpRequest, shift_id: int) -> tuple[int, None]:
+def remove_shift(request: HttpRequest, shift_id: int) -> Status[None]:
     agent = _agent(request)
     shift = RotaShift.objects.filter(pk=shift_id).first()
     if shift is None:
         raise NotFound("No such shift.")
     setup.do_remove_shift(agent, shift)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/care/saved-replies", response=list[SavedReplyOut])
@@ -273,19 +274,19 @@ def list_saved_replies(request: HttpRequest) -> list[SavedReplyOut]:
 
 
 @router.post("/care/saved-replies", response={201: SavedReplyOut})
-def create_saved_reply(request: HttpRequest, body: SavedReplyIn) -> tuple[int, SavedReplyOut]:
+def create_saved_reply(request: HttpRequest, body: SavedReplyIn) -> Status[SavedReplyOut]:
     r = setup.check_save_reply(_agent(request), title=body.title, body=body.body)
-    return 201, SavedReplyOut(id=r.pk, title=r.title, body=r.body)
+    return Status(201, SavedReplyOut(id=r.pk, title=r.title, body=r.body))
 
 
 @router.delete("/care/saved-replies/{reply_id}", response={204: None})
-def delete_saved_reply(request: HttpRequest, reply_id: int) -> tuple[int, None]:
+def delete_saved_reply(request: HttpRequest, reply_id: int) -> Status[None]:
     agent = _agent(request)
     reply = SavedReply.objects.filter(pk=reply_id).first()
     if reply is None:
         raise NotFound("No such saved reply.")
     setup.do_delete_saved_reply(agent, reply)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/care/assign/round-robin")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import CursorPagination, paginate
 
 from fireside import ratelimit
@@ -209,24 +209,24 @@ def space_threads(request: HttpRequest, slug: str) -> list[ThreadOut] | Any:
 
 
 @router.post("/spaces/{slug}/threads", response={201: ThreadOut})
-def create_thread(request: HttpRequest, slug: str, data: ThreadIn) -> tuple[int, ThreadOut]:
+def create_thread(request: HttpRequest, slug: str, data: ThreadIn) -> Status[ThreadOut]:
     space = queries.get_space(_viewer(request), slug)
     ratelimit.hit("post", str(_member(request).pk))
     thread = actions.check_create_thread(_member(request), space, title=data.title,
                                          body=data.body, kind=data.kind, tags=data.tags)
-    return 201, ThreadOut.of(thread, list(thread.tags.values_list("name", flat=True)))
+    return Status(201, ThreadOut.of(thread, list(thread.tags.values_list("name", flat=True))))
 
 
 @router.put("/spaces/{slug}/follow", response={204: None})
-def follow_space(request: HttpRequest, slug: str) -> tuple[int, None]:
+def follow_space(request: HttpRequest, slug: str) -> Status[None]:
     actions.do_follow(_member(request), space=queries.get_space(_viewer(request), slug))
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete("/spaces/{slug}/follow", response={204: None})
-def unfollow_space(request: HttpRequest, slug: str) -> tuple[int, None]:
+def unfollow_space(request: HttpRequest, slug: str) -> Status[None]:
     actions.do_follow(_member(request), space=queries.get_space(_viewer(request), slug), on=False)
-    return 204, None
+    return Status(204, None)
 
 
 class _ThreadList:
@@ -278,12 +278,12 @@ class _PostList:
 
 
 @router.post("/threads/{thread_id}/posts", response={201: PostOut})
-def create_reply(request: HttpRequest, thread_id: int, data: ReplyIn) -> tuple[int, PostOut]:
+def create_reply(request: HttpRequest, thread_id: int, data: ReplyIn) -> Status[PostOut]:
     thread = queries.get_thread(_viewer(request), thread_id)
     reply_to = queries.get_post(_viewer(request), data.reply_to_id) if data.reply_to_id else None
     ratelimit.hit("post", str(_member(request).pk))
     post = actions.check_reply(_member(request), thread, body=data.body, reply_to=reply_to)
-    return 201, PostOut.of(post)
+    return Status(201, PostOut.of(post))
 
 
 @router.post("/threads/{thread_id}/moderate", response=ThreadOut)
@@ -298,16 +298,16 @@ def moderate_thread(request: HttpRequest, thread_id: int, data: ModerateIn) -> T
 
 
 @router.put("/threads/{thread_id}/follow", response={204: None})
-def follow_thread(request: HttpRequest, thread_id: int) -> tuple[int, None]:
+def follow_thread(request: HttpRequest, thread_id: int) -> Status[None]:
     actions.do_follow(_member(request), thread=queries.get_thread(_viewer(request), thread_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete("/threads/{thread_id}/follow", response={204: None})
-def unfollow_thread(request: HttpRequest, thread_id: int) -> tuple[int, None]:
+def unfollow_thread(request: HttpRequest, thread_id: int) -> Status[None]:
     actions.do_follow(_member(request), thread=queries.get_thread(_viewer(request), thread_id),
                       on=False)
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete("/threads/{thread_id}/accepted", response=ThreadOut,
@@ -356,11 +356,11 @@ def accept(request: HttpRequest, post_id: int) -> ThreadOut:
 
 
 @router.post("/posts/{post_id}/flags", response={201: FlagOut})
-def flag_post(request: HttpRequest, post_id: int, data: FlagIn) -> tuple[int, FlagOut]:
+def flag_post(request: HttpRequest, post_id: int, data: FlagIn) -> Status[FlagOut]:
     post = queries.get_post(_viewer(request), post_id)
     f = actions.check_flag(_member(request), post, data.reason)
-    return 201, FlagOut(id=f.pk, post_id=post.pk, thread_id=post.thread_id, reason=f.reason,
-                        reporter=f.reporter.username, created_at=f.created_at)
+    return Status(201, FlagOut(id=f.pk, post_id=post.pk, thread_id=post.thread_id, reason=f.reason,
+                               reporter=f.reporter.username, created_at=f.created_at))
 
 
 @router.post("/posts/{post_id}/moderate", response=PostOut)

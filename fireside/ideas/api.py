@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from fireside import ratelimit
 from fireside.api_auth import READ_AUTH
@@ -178,7 +178,7 @@ def list_campaigns(request: HttpRequest) -> list[CampaignOut]:
 
 
 @router.post("/campaigns", response={201: CampaignOut}, summary="Start a campaign (moderators)")
-def create_campaign(request: HttpRequest, data: CampaignIn) -> tuple[int, CampaignOut]:
+def create_campaign(request: HttpRequest, data: CampaignIn) -> Status[CampaignOut]:
     space = community_queries.get_space(_viewer(request), data.space)
     campaign = actions.check_create_campaign(
         _member(request), space, title=data.title, description=data.description,
@@ -186,7 +186,7 @@ def create_campaign(request: HttpRequest, data: CampaignIn) -> tuple[int, Campai
         audience_kinds=data.audience_kinds, form=data.form, choice_mode=data.choice_mode,
         vote_budget=data.vote_budget, accept_suggestions=data.accept_suggestions,
         options=data.options)
-    return 201, CampaignOut.of(campaign)
+    return Status(201, CampaignOut.of(campaign))
 
 
 @router.get("/campaigns/{slug}", response=CampaignOut, auth=READ_AUTH)
@@ -210,12 +210,12 @@ def campaign_ideas(request: HttpRequest, slug: str, sort: Literal["top", "new"] 
 
 @router.post("/campaigns/{slug}/ideas", response={201: IdeaOut},
              summary="Submit an idea, or suggest an option in a choice")
-def submit_idea(request: HttpRequest, slug: str, data: IdeaIn) -> tuple[int, IdeaOut]:
+def submit_idea(request: HttpRequest, slug: str, data: IdeaIn) -> Status[IdeaOut]:
     campaign = queries.get_campaign(_viewer(request), slug)
     ratelimit.hit("post", str(_member(request).pk))
     idea = actions.check_submit_idea(_member(request), campaign, title=data.title,
                                      description=data.description, tags=data.tags)
-    return 201, IdeaOut.of(idea)
+    return Status(201, IdeaOut.of(idea))
 
 
 @router.get("/campaigns/{slug}/results", response=ResultsOut, auth=READ_AUTH)
@@ -257,16 +257,16 @@ def withdraw_vote(request: HttpRequest, idea_id: int) -> VoteOut:
 
 
 @router.put("/ideas/{idea_id}/follow", response={204: None})
-def follow(request: HttpRequest, idea_id: int) -> tuple[int, None]:
+def follow(request: HttpRequest, idea_id: int) -> Status[None]:
     actions.check_follow_idea(_member(request), queries.get_idea(_viewer(request), idea_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete("/ideas/{idea_id}/follow", response={204: None})
-def unfollow(request: HttpRequest, idea_id: int) -> tuple[int, None]:
+def unfollow(request: HttpRequest, idea_id: int) -> Status[None]:
     actions.check_follow_idea(_member(request), queries.get_idea(_viewer(request), idea_id),
                               on=False)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/ideas/{idea_id}/status", response=IdeaOut,
@@ -302,14 +302,14 @@ def idea_credits(request: HttpRequest, idea_id: int) -> list[CreditOut]:
 
 @router.post("/ideas/{idea_id}/credits", response={201: CreditOut},
              summary="Credit someone who shaped the idea (moderators)")
-def add_credit(request: HttpRequest, idea_id: int, data: CreditIn) -> tuple[int, CreditOut]:
+def add_credit(request: HttpRequest, idea_id: int, data: CreditIn) -> Status[CreditOut]:
     idea = queries.get_idea(_viewer(request), idea_id)
     person = User.objects.filter(username__iexact=data.handle.lstrip("@"), is_active=True).first()
     if person is None:
         raise NotFound("No such member.")
     c = actions.check_credit(_member(request), idea, person, data.note)
-    return 201, CreditOut(idea_id=idea.pk, idea_title=idea.title, person=person.username,
-                          role=c.role, note=c.note, granted_at=c.granted_at)
+    return Status(201, CreditOut(idea_id=idea.pk, idea_title=idea.title, person=person.username,
+                                 role=c.role, note=c.note, granted_at=c.granted_at))
 
 
 @router.get("/people/{handle}/credits", response=list[CreditOut], auth=READ_AUTH,

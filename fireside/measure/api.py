@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fireside.errors import Forbidden
 from fireside.measure import actions, queries
@@ -89,7 +89,7 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Any:
     goal = actions.check_create_goal(request.user, name=payload.name, metric=payload.metric,
                                      target=payload.target, period=payload.period,
                                      space_id=payload.space_id)
-    return 201, _goal_out(goal)
+    return Status(201, _goal_out(goal))
 
 
 @router.get("/measure/scorecard")

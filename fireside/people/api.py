@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fireside.api_auth import READ_AUTH
 from fireside.community import queries as community_queries
@@ -137,15 +137,15 @@ def list_tokens(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.post("/me/tokens", response={201: TokenOut}, summary="Create a token (secret shown once)")
-def create_token(request: HttpRequest, data: TokenIn) -> tuple[int, TokenOut]:
+def create_token(request: HttpRequest, data: TokenIn) -> Status[TokenOut]:
     token, secret = actions.do_create_token(_me(request), data.name)
-    return 201, TokenOut(id=token.pk, name=token.name, prefix=token.prefix,
-                         created_at=token.created_at, last_used_at=None, secret=secret)
+    return Status(201, TokenOut(id=token.pk, name=token.name, prefix=token.prefix,
+                                created_at=token.created_at, last_used_at=None, secret=secret))
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     deleted, _ = _me(request).api_tokens.filter(pk=token_id).delete()
     if not deleted:
         raise Http404
-    return 204, None
+    return Status(204, None)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fireside.errors import ActionError, NotFound
 from fireside.people.models import Person, User
@@ -173,28 +173,28 @@ def person(request: HttpRequest, person_id: int) -> PersonDetailOut:
 
 @router.post("/relationships/people/{person_id}/merge", response={201: ChangeOut},
              summary="Merge another person into this one (staff)")
-def merge(request: HttpRequest, person_id: int, data: MergeIn) -> tuple[int, ChangeOut]:
+def merge(request: HttpRequest, person_id: int, data: MergeIn) -> Status[ChangeOut]:
     keep = queries.get_person(_viewer(request), person_id)
     other = queries.get_person(_viewer(request), data.other_id)
-    return 201, _change(actions.check_merge(_member(request), keep, other, data.reason))
+    return Status(201, _change(actions.check_merge(_member(request), keep, other, data.reason)))
 
 
 @router.post("/relationships/people/{person_id}/split", response={201: ChangeOut},
              summary="Split handles off into a new person (staff)")
-def split(request: HttpRequest, person_id: int, data: SplitIn) -> tuple[int, ChangeOut]:
+def split(request: HttpRequest, person_id: int, data: SplitIn) -> Status[ChangeOut]:
     found = queries.get_person(_viewer(request), person_id)
-    return 201, _change(actions.check_split(_member(request), found, data.identity_ids,
-                                            data.reason))
+    return Status(201, _change(actions.check_split(_member(request), found, data.identity_ids,
+                                                   data.reason)))
 
 
 @router.post("/relationships/changes/{change_id}/undo", response={201: ChangeOut},
              summary="Undo a merge with a split that moves back what it moved (staff)")
-def undo(request: HttpRequest, change_id: int) -> tuple[int, ChangeOut]:
+def undo(request: HttpRequest, change_id: int) -> Status[ChangeOut]:
     queries.require_staff(_viewer(request))
     change = PersonChange.objects.select_related("source", "target").filter(pk=change_id).first()
     if change is None:
         raise NotFound("No such change.")
-    return 201, _change(actions.check_undo_merge(_member(request), change))
+    return Status(201, _change(actions.check_undo_merge(_member(request), change)))
 
 
 @router.get("/relationships/tasks", response=list[TaskOut], summary="Staff tasks (staff)")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fireside.api_auth import READ_AUTH
 from fireside.errors import ActionError
@@ -149,31 +149,31 @@ def reputation(request: HttpRequest, handle: str) -> ReputationOut:
 
 
 @router.post("/thanks", response={201: ThankYouOut}, summary="Thank a member, in public")
-def thank(request: HttpRequest, data: ThankIn) -> tuple[int, ThankYouOut]:
+def thank(request: HttpRequest, data: ThankIn) -> Status[ThankYouOut]:
     note = actions.check_thank(_member(request), queries.get_member(data.to), data.message,
                                points=data.points)
-    return 201, _thank_out(note)
+    return Status(201, _thank_out(note))
 
 
 @router.post("/rewards/points", response={201: PointsOut},
              summary="Give or correct points by hand (staff), with a reason")
-def give_points(request: HttpRequest, data: PointsIn) -> tuple[int, PointsOut]:
+def give_points(request: HttpRequest, data: PointsIn) -> Status[PointsOut]:
     user = queries.get_member(data.to)
     actions.check_give_points(_member(request), user, data.points, data.reason)
-    return 201, PointsOut(handle=user.username, awarded=data.points,
-                          total=actions.total_points(user.pk))
+    return Status(201, PointsOut(handle=user.username, awarded=data.points,
+                                 total=actions.total_points(user.pk)))
 
 
 @router.post("/rewards/badges/{slug}/award", response={201: BadgeOut},
              summary="Give a manual badge (staff)")
-def award_badge(request: HttpRequest, slug: str, data: BadgeIn) -> tuple[int, BadgeOut]:
+def award_badge(request: HttpRequest, slug: str, data: BadgeIn) -> Status[BadgeOut]:
     badge = Badge.objects.filter(slug=slug).first()
     if badge is None:
         raise Http404
     award = actions.check_award_badge(_member(request), badge, queries.get_member(data.to),
                                       data.reason)
-    return 201, BadgeOut(slug=badge.slug, name=badge.name, description=badge.description,
-                         awarded_at=award.created_at)
+    return Status(201, BadgeOut(slug=badge.slug, name=badge.name, description=badge.description,
+                                awarded_at=award.created_at))
 
 
 @router.get("/me/introductions/suggestions", response=list[SuggestionOut],
@@ -193,12 +193,13 @@ def my_introductions(request: HttpRequest) -> list[IntroductionOut]:
 
 @router.post("/introductions", response={201: IntroductionOut},
              summary="Introduce two members to each other, with a message")
-def introduce(request: HttpRequest, data: IntroductionIn) -> tuple[int, IntroductionOut]:
+def introduce(request: HttpRequest, data: IntroductionIn) -> Status[IntroductionOut]:
     intro = actions.check_introduce(_member(request), queries.get_member(data.first),
                                     queries.get_member(data.second), data.message)
-    return 201, IntroductionOut(introduced_by=MemberRef.of(intro.introducer),
-                                people=[MemberRef.of(intro.first), MemberRef.of(intro.second)],
-                                message=intro.message, created_at=intro.created_at)
+    return Status(201, IntroductionOut(introduced_by=MemberRef.of(intro.introducer),
+                                       people=[MemberRef.of(intro.first),
+                                               MemberRef.of(intro.second)],
+                                       message=intro.message, created_at=intro.created_at))
 
 
 @router.put("/me/introductions/preference", response=OptOutOut,
