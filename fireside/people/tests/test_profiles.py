@@ -199,3 +199,31 @@ def test_employees_and_partners_are_marked_next_to_their_name_on_thread_pages(cl
     assert ('<a class="person" href="/people/pat">Pat Partner</a> '
             '<span class="badge partner"') in page
     assert '<a class="person" href="/people/cat">Cat Customer</a> <span class="badge' not in page
+
+
+def test_saving_the_profile_form_as_shown_keeps_everything(client, member):
+    """The form shows what is stored, one link per line, so saving it untouched changes
+    nothing (it once showed template code in the links box and refused to save)."""
+    import html
+    import re
+
+    client.force_login(member)
+    client.post("/settings/profile", {**PROFILE,
+                                      "links": "https://example.org/ada\nhttps://ada.dev/"})
+    page = client.get("/settings/profile").content.decode()
+    assert "{{" not in page and "{%" not in page
+
+    def value(name: str) -> str:
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
+        area = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+        assert field or area, name
+        return html.unescape((field or area).group(1))  # type: ignore[union-attr]
+
+    form = {name: value(name) for name in
+            ("display_name", "title", "bio", "interests", "expertise", "links")}
+    assert form["links"].split() == ["https://example.org/ada", "https://ada.dev/"]
+    response = client.post("/settings/profile", {**form, "notify_by_email": "1"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.links == ["https://example.org/ada", "https://ada.dev/"]
+    assert member.interests == ["mathematics", "poetry"]
