@@ -59,9 +59,9 @@ def do_ingest_community_post(post_id: int) -> IngestResult:
         return IngestResult()
     author = post.author
     outbound = author.is_staff_member or author.is_org
-    parent = ""
-    if not post.is_opening:
-        parent = f"post:{post.reply_to_id}" if post.reply_to_id else f"thread:{post.thread_id}"
+    # Every reply points at its thread's opening post: in care the thread is the
+    # conversation, whichever post in it a reply quotes.
+    parent = "" if post.is_opening else f"thread:{post.thread_id}"
     external = f"thread:{post.thread_id}" if post.is_opening else f"post:{post.pk}"
     text = f"{post.thread.title}\n\n{post.body_text}" if post.is_opening else post.body_text
     raw = RawMessage(external_id=external, author=author.username, text=text,

@@ -37,6 +37,7 @@ from fireside.listening.models import (
     ChannelAccount,
     Direction,
     Identity,
+    ChannelKind,
     Message,
     OpenRule,
 )
@@ -236,6 +237,16 @@ def _ingest(channel: Channel, batch: Batch) -> IngestResult:
     book = PolicyBook.load()
     targets: dict[str, Targets] = {}
     open_all = channel.open_rule == OpenRule.ALL
+    # In the community a thread is the conversation: a member's new thread opens its own
+    # (not the member's other open one), and a reply joins its thread's or, when the thread
+    # had none and the reply calls for an answer, opens the thread's conversation.
+    by_thread = channel.kind == ChannelKind.COMMUNITY
+    if by_thread:  # threads whose conversation a reply opened: their roots have none
+        lacking = {p for p in parent_ids if conv_of.get(p) is None}
+        conv_of.update(select_in(
+            f"SELECT in_reply_to, MIN(conversation_id) FROM {messages} "  # noqa: S608
+            "WHERE channel_id = %s AND conversation_id IS NOT NULL AND in_reply_to IN %s "
+            "GROUP BY in_reply_to", [channel.pk], lacking))
     channel_id, team_id = channel.pk, channel.team_id
     received_at = to_db(now)
     new_convs: list[NewConversation] = []
@@ -257,12 +268,15 @@ def _ingest(channel: Channel, batch: Batch) -> IngestResult:
             identity_id, person_id = identities[author]
             account_id = None
             if conv is None:
-                conv = open_of.get(person_id)
+                conv = None if by_thread else open_of.get(person_id)
                 if conv is None and (open_all or intent in ACTIONABLE_INTENTS):
                     conv = NewConversation(channel_id, team_id, person_id, created_at, subject,
                                            intent, sentiment, _priority(complaint, score, intent))
                     new_convs.append(conv)
-                    open_of[person_id] = conv
+                    if not by_thread:
+                        open_of[person_id] = conv
+                    elif in_reply_to:
+                        conv_of[in_reply_to] = conv
         if conv.__class__ is NewConversation:
             conv.count(outbound, created_at)  # type: ignore[union-attr]
         elif conv is not None:
