@@ -34,8 +34,29 @@ def hit(scope: str, ident: str) -> None:
     else:
         count = _count_in_cache(key, window)
     if count > limit:
-        minutes = max(1, window // 60)
-        raise RateLimited(f"Too many attempts. Please wait up to {minutes} minutes and try again.")
+        _refuse(window)
+
+
+def check(scope: str, ident: str) -> None:
+    """Raise RateLimited when `ident` has used up `scope`'s attempts, without counting
+    one: for limits on failures only (log-in counts wrong passwords, not log-ins)."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return
+    limit, window = settings.RATE_LIMITS[scope]
+    key = f"rl:{scope}:{ident}:{int(time.time() // window)}"
+    if settings.RATE_LIMIT_STORE == "database":
+        from fireside.people.models import RateLimitWindow
+
+        count = RateLimitWindow.objects.filter(key=key).values_list("hits", flat=True).first()
+    else:
+        count = cache.get(key)
+    if count is not None and int(count) >= limit:
+        _refuse(window)
+
+
+def _refuse(window: int) -> None:
+    minutes = max(1, window // 60)
+    raise RateLimited(f"Too many attempts. Please wait up to {minutes} minutes and try again.")
 
 
 def _count_in_table(key: str, window_end: float) -> int:

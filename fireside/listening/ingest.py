@@ -35,9 +35,9 @@ from fireside.listening.fastsql import (
 from fireside.listening.models import (
     Channel,
     ChannelAccount,
+    ChannelKind,
     Direction,
     Identity,
-    ChannelKind,
     Message,
     OpenRule,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -53,21 +55,32 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class ThrottledLoginView(auth_views.LoginView):
-    """Log-in, limited per client address and per account name against password guessing."""
+    """Log-in, limited per client address and per account name against password guessing.
+    Only failed attempts count: a care team behind one office address logs in all day."""
 
     template_name = "people/login.html"
     redirect_authenticated_user = True
 
+    def _idents(self) -> list[str]:
+        name = self.request.POST.get("username", "").strip().lower()
+        return [ratelimit.client_ip(self.request), "name:" + name]
+
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         try:
-            ratelimit.hit("login", ratelimit.client_ip(request))
-            ratelimit.hit("login", "name:" + request.POST.get("username", "").strip().lower())
+            for ident in self._idents():
+                ratelimit.check("login", ident)
         except ActionError as error:
             form = AuthenticationForm(request)
             return render(request, self.template_name, {"form": form, "error": error.detail},
                           status=error.status)
-        response = super().post(request, *args, **kwargs)
-        return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        for ident in self._idents():
+            # Past the limit this failure used the last attempt; the next one is refused.
+            with contextlib.suppress(ActionError):
+                ratelimit.hit("login", ident)
+        return super().form_invalid(form)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         """Unverified members may read and log in, but not post: remind them, with a new link."""

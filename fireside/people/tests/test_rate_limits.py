@@ -56,6 +56,17 @@ def test_another_client_is_not_throttled_by_someone_elses_failures(client, membe
     assert response.status_code == 302
 
 
+def test_logging_in_successfully_all_day_from_one_office_is_never_throttled(
+        client, member, settings):
+    """A care team behind one address logs in and out all day: only failures count."""
+    limit, _window = settings.RATE_LIMITS["login"]
+    for _ in range(limit * 3):
+        response = client.post("/login", {"username": "ada", "password": PASSWORD},
+                               REMOTE_ADDR="10.0.0.7")
+        assert response.status_code == 302
+        client.post("/logout", REMOTE_ADDR="10.0.0.7")
+
+
 def test_signing_up_is_limited_per_client(client, settings):
     limit, _window = settings.RATE_LIMITS["signup"]
     for n in range(limit):
