@@ -302,6 +302,9 @@ def check_vote(user: User, idea: Idea) -> Idea:
         idea = idea.merged_into
     if not idea.is_approved:
         raise Conflict("This suggestion is waiting for a moderator.")
+    if idea.is_decided:
+        raise Conflict(f"This idea {STATUS_WORDS[Status(idea.status)]}: voting on it has "
+                       "closed.")
     do_vote(user, idea)
     return idea
 
@@ -325,6 +328,9 @@ def do_vote(voter: User, idea: Idea, *, at: datetime | None = None) -> bool:
                 for old in list(mine.values_list("idea_id", flat=True)):
                     _delete_vote(old, voter)
             elif campaign.vote_budget is not None and mine.count() >= campaign.vote_budget:
+                if campaign.vote_budget == 1:
+                    raise Conflict("You have used your one vote in this campaign. Withdraw it "
+                                   "to vote for this idea.")
                 raise Conflict(f"You have used all {campaign.vote_budget} of your votes in this "
                                "campaign. Withdraw one to vote for this idea.")
         try:

@@ -140,6 +140,11 @@ class Idea(models.Model):
     def is_merged(self) -> bool:
         return self.status == Status.MERGED
 
+    @property
+    def is_decided(self) -> bool:
+        """Shipped or declined: the decision is made, so votes are closed (kept, counted)."""
+        return self.status in (Status.SHIPPED, Status.DECLINED)
+
 
 class Vote(models.Model):
     """One member's vote for one idea; the campaign is copied here for budgets and charts."""

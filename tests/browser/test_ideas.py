@@ -91,3 +91,28 @@ def test_a_member_votes_for_a_similar_idea_and_hears_that_it_shipped(
     voter.goto(f"{base}/ideas/c/{campaign.slug}/results")
     voter.wait_for_timeout(500)
     voter.screenshot(path=str(SHOTS / "7-results.png"), full_page=True)
+
+
+def test_a_vote_past_the_budget_says_why_on_the_page(browser: Any, live_server: Any) -> None:
+    """A refused in-place action explains itself in the page (not a dialog, not silence)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    space = make_space("names", name="Names", purpose="Name our new roast.")
+    host = make_user("tom", role="community_manager", kind="employee")
+    campaign = make_campaign(space, host, title="Name the roast", vote_budget=1)
+    first = make_idea(campaign, make_user("sam"), title="Ember Glow")
+    second = make_idea(campaign, make_user("ana"), title="Night Shift")
+    make_user("newbie", display_name="Nora Newbie")
+    base = live_server.url
+
+    voter = _log_in(browser, base, "newbie")
+    dialogs: list[str] = []
+    voter.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    voter.goto(f"{base}/ideas/c/{campaign.slug}")
+    voter.click(f"[data-testid=vote-{first.pk}]")
+    voter.locator(f"[data-testid=vote-{first.pk}]", has_text="Voted").wait_for()
+    voter.click(f"[data-testid=vote-{second.pk}]")
+    toast = voter.locator("#toast")
+    toast.wait_for(state="visible")
+    assert "used your one vote" in toast.inner_text()
+    assert dialogs == []
+    voter.screenshot(path=str(SHOTS / "5-vote-past-the-budget.png"), full_page=False)

@@ -55,6 +55,17 @@ def test_a_member_votes_once_and_may_withdraw_while_open(campaign: Campaign, mem
     assert _count(idea) == 0
 
 
+@pytest.mark.parametrize("status", [Status.SHIPPED, Status.DECLINED])
+def test_a_decided_idea_keeps_its_votes_and_takes_no_more(
+        status: str, campaign: Campaign, host: User, member: User, other: User) -> None:
+    idea = make_idea(campaign, other)
+    actions.check_vote(other, idea)
+    actions.do_set_status(host, idea, status, reason="We decided.")
+    with pytest.raises(Conflict, match="voting on it has closed"):
+        actions.check_vote(member, idea)
+    assert _count(idea) == 1
+
+
 def test_nobody_votes_after_the_end_date_even_before_the_closing_task(
         campaign: Campaign, member: User) -> None:
     idea = make_idea(campaign)
