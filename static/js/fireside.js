@@ -23,3 +23,11 @@ document.addEventListener("htmx:responseError", function (event) {
 document.addEventListener("htmx:sendError", function () {
   showToast("Fireside cannot be reached: check your connection and try again.");
 });
+
+// The not-found page's log-in link comes back here. The address is added in the browser:
+// the server's answer stays byte for byte the same for a missing page and a hidden one.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("a[data-login-back]").forEach(function (link) {
+    link.href = link.getAttribute("href") + "?next=" + encodeURIComponent(location.pathname);
+  });
+});
