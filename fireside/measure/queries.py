@@ -22,7 +22,7 @@ from fireside.measure.models import (
     SpaceDay,
 )
 
-PERIODS = {"30d": 30, "90d": 90, "180d": 180, "365d": 365}
+PERIODS = {"7d": 7, "30d": 30, "90d": 90, "180d": 180, "365d": 365}
 BUCKETS = (("under 15 min", "fr_15m", 0, 900), ("15-60 min", "fr_1h", 900, 3600),
            ("1-4 h", "fr_4h", 3600, 14400), ("4-24 h", "fr_24h", 14400, 86400),
            ("over 24 h", "fr_later", 86400, None))
@@ -43,6 +43,7 @@ class Filters:
     period: str = "90d"
     space_id: int | None = None
     channel_id: int | None = None
+    until: date | None = None  # the last day shown; today unless a report pins a week
 
     @classmethod
     def of(cls, params: QueryDict | dict[str, str]) -> Filters:
@@ -54,7 +55,7 @@ class Filters:
 
     @property
     def end(self) -> date:
-        return timezone.now().date()
+        return self.until or timezone.now().date()
 
     @property
     def start(self) -> date:

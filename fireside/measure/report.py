@@ -4,6 +4,7 @@ report e-mail (HTML with its charts as inline PNG images, drawn with Pillow)."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 from email.mime.image import MIMEImage
 from typing import Any
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from fireside.measure import health as formula
 from fireside.measure import queries
@@ -75,16 +77,25 @@ def community_context(viewer: Any, f: queries.Filters) -> dict[str, Any]:
     }
 
 
-def weekly(viewer: Any, day: date, f: queries.Filters) -> dict[str, Any]:
-    """The week holding `day`, with the health and community figures around it."""
+def weekly(viewer: Any, day: date, f: queries.Filters, *, pin: bool = False) -> dict[str, Any]:
+    """The week holding `day`, with the health and community figures around it. Pinned
+    (the weekly report), the figures are that week's: health up to it and judged on it,
+    the community figures of its seven days."""
     week = day - timedelta(days=day.weekday())
-    goals = [progress(g, day) for g in Goal.objects.filter(is_active=True)]
-    context = {**health_context(viewer, f), **community_context(viewer, f)}
+    week_end = week + timedelta(days=6)
+    health_f = replace(f, until=week + timedelta(days=7)) if pin else f
+    community_f = replace(f, period="7d", until=week_end) if pin else f
+    goals = [progress(g, week_end if pin else day) for g in Goal.objects.filter(is_active=True)]
+    context = {**health_context(viewer, health_f), **community_context(viewer, community_f)}
     context["tables"] = [*context["tables"], Table(
         "goals", ["goal", "value", "target", "on track"],
         [[p.goal.name, p.value, p.goal.target, p.on_track] for p in goals])]
-    return {**context, "week": week, "week_end": week + timedelta(days=6), "goals": goals,
-            "previous_week": week - timedelta(days=7), "next_week": week + timedelta(days=7)}
+    next_week = week + timedelta(days=7)
+    return {**context, "week": week, "week_end": week_end, "goals": goals,
+            "previous_week": week - timedelta(days=7),
+            # Only finished weeks have a report: the one in progress is not offered.
+            "next_week": next_week if next_week + timedelta(days=7) <= timezone.now().date()
+            else None}
 
 
 # The e-mail --------------------------------------------------------------------------------
@@ -130,7 +141,7 @@ def send_weekly_report(viewer: Any, today: date, *, force: bool = False) -> int:
     if not force and ReportSent.objects.filter(week=week).exists():
         return 0
     f = queries.Filters(period="90d")
-    context = weekly(viewer, week, f)
+    context = weekly(viewer, week, f, pin=True)
     rows = context["health"]["rows"]
     active = context["c"]["active"]
     images = {

@@ -132,7 +132,7 @@ def _report(request: HttpRequest, f: queries.Filters) -> dict[str, Any]:
         day = date.fromisoformat(raw) if raw else date.today() - timedelta(days=7)
     except ValueError:
         day = date.today() - timedelta(days=7)
-    return {**report.weekly(request.user, day, f), "section": "report"}
+    return {**report.weekly(request.user, day, f, pin=True), "section": "report"}
 
 
 overview = _page("measure/overview.html", _overview)

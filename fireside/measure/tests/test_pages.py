@@ -143,3 +143,38 @@ def test_the_report_command_prints_each_report_and_refuses_bad_input(
     with pytest.raises(SystemExit) as exit_:
         main(["report", "health", "--period", "forever"])
     assert exit_.value.code == 2
+
+
+def test_the_weekly_report_shows_the_week_it_names(staff: Any, member: Any) -> None:
+    """Previous weeks' reports are that week's figures, not the last 90 days'."""
+    from datetime import date, datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from fireside.community.models import Post
+    from fireside.measure.models import HealthWeek
+    from fireside.measure.queries import ALL
+
+    today = date.today()
+    this_monday = today - timedelta(days=today.weekday())
+    weeks = [this_monday - timedelta(days=7 * n) for n in (3, 2, 1)]
+    old = make_thread(make_space(), member, title="Grinder clumps")
+    make_reply(make_thread(make_space("other"), member, title="Today"), staff)
+    two_weeks_ago = timezone.make_aware(datetime.combine(weeks[1] + timedelta(days=2), time(12)))
+    Post.objects.filter(thread=old).update(created_at=two_weeks_ago)
+    rollups.roll_up()
+    for week, score in zip(weeks, (700, 650, 600), strict=True):
+        HealthWeek.objects.update_or_create(week=week, space_key=ALL,
+                                            defaults={"score": score})
+
+    client = _client(staff)
+    response = client.get("/measure/report", {"week": weeks[1].isoformat()})
+    assert response.context["latest"].week == weeks[1]
+    assert response.context["latest"].score == 650
+    assert response.context["c"]["totals"]["posts"] == 1  # that week's one post
+    page = response.content.decode()
+    assert 'name="period"' not in page
+    assert f"?week={weeks[2].isoformat()}" in page  # the next finished week is offered
+    last = client.get("/measure/report", {"week": weeks[2].isoformat()})
+    assert last.context["latest"].score == 600
+    assert f"?week={this_monday.isoformat()}" not in last.content.decode()
