@@ -15,7 +15,7 @@ from fireside.care.models import Conversation
 from fireside.community import queries as community_queries
 from fireside.community.models import Post
 from fireside.ideas.models import Idea, Vote
-from fireside.listening.models import Direction, Message
+from fireside.listening.models import ChannelKind, Direction, Message
 from fireside.people.models import Person, User
 from fireside.relationships.models import (
     PersonChange,
@@ -77,8 +77,14 @@ def timeline(viewer: Any, person: Person) -> list[Item]:
     """Everything the person did, across channels and the community, newest first."""
     require_staff(viewer)
     items: list[Item] = []
+    # A community post is heard as a message too: it is listed once, as the post, with
+    # the message's reading of its sentiment.
+    heard_posts: dict[str, str] = {}
     for m in (Message.objects.filter(person=person).select_related("channel")
               .order_by("-created_at")[:TIMELINE_LIMIT]):
+        if person.user_id and m.channel.kind == ChannelKind.COMMUNITY and m.url:
+            heard_posts[m.url] = m.sentiment
+            continue
         items.append(Item(m.created_at, "message" if m.direction == Direction.IN else "reply",
                           m.text[:300], m.channel.name, m.url, m.sentiment))
     for c in (Conversation.objects.filter(person=person).select_related("channel")
@@ -92,8 +98,9 @@ def timeline(viewer: Any, person: Person) -> list[Item]:
         for p in (Post.objects.filter(author_id=person.user_id, thread__space_id__in=spaces)
                   .select_related("thread__space")
                   .order_by("-created_at")[:TIMELINE_LIMIT]):
+            url = f"/p/{p.pk}"
             items.append(Item(p.created_at, "post", f"{p.thread.title}: {p.body_text[:200]}",
-                              p.thread.space.name, f"/p/{p.pk}"))
+                              p.thread.space.name, url, heard_posts.pop(url, "")))
         for i in (Idea.objects.filter(author_id=person.user_id, campaign__space_id__in=spaces)
                   .select_related("campaign")
                   .order_by("-created_at")[:TIMELINE_LIMIT]):

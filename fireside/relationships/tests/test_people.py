@@ -82,3 +82,17 @@ def test_two_member_accounts_are_not_merged(member, manager):
     hear(PRAISE[:1], handle="b", member=make_user())
     with pytest.raises(Exception, match="accounts are not merged"):
         actions.check_merge(manager, person_of("a"), person_of("b"), "")
+
+
+def test_a_community_post_is_on_the_timeline_once_with_its_reading(
+        member, manager, django_capture_on_commit_callbacks):
+    """The post is heard as a message too; the timeline lists it once, as the post."""
+    from fireside.testing import make_space, make_thread
+
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(make_space(), member, title="Grinder broke",
+                             body="My grinder broke on day one and nobody answers. Terrible.")
+    heard = Message.objects.get(url=f"/p/{thread.posts.get().pk}")
+    items = [i for i in queries.timeline(manager, heard.person)
+             if i.url == f"/p/{thread.posts.get().pk}"]
+    assert [(i.kind, i.sentiment) for i in items] == [("post", "negative")]
