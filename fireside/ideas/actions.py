@@ -270,7 +270,8 @@ def _open_discussion(idea: Idea) -> None:
     replies, with the idea's page linked from the opening post."""
     campaign = idea.campaign
     body = (f"{idea.description}\n\n" if idea.description else "") + (
-        f"*An idea for [{campaign.title}](/ideas/c/{campaign.slug}). "
+        f"*An idea for [{campaign.title}](/ideas/c/{campaign.slug})"
+        f"{'' if campaign.title.rstrip()[-1:] in '.?!' else '.'} "
         f"[Vote for it and follow its status](/ideas/{idea.pk}); discuss it here.*")
     thread = community.do_create_thread(idea.author, campaign.space, title=idea.title,
                                         body=body, tags=idea.tags[:5], notify=False)

@@ -220,3 +220,13 @@ def test_an_audience_of_employees_hides_the_campaign_from_customers(host: User,
     with pytest.raises(ActionError):
         actions.check_create_campaign(host, make_space(), title="Staff only", audience="members",
                                       closes_at=timezone.now() + timedelta(days=1))
+
+
+def test_the_discussion_names_its_campaign_without_doubled_punctuation(
+        space: object, host: User, member: User) -> None:
+    asked = make_campaign(space, host, title="What should we brew next?")
+    named = make_campaign(space, host, title="Name the roast")
+    first = make_idea(asked, member).thread.posts.get().body  # type: ignore[union-attr]
+    second = make_idea(named, member).thread.posts.get().body  # type: ignore[union-attr]
+    assert "brew-next) [Vote" in first  # "... brew next? Vote for it", no "?."
+    assert "name-the-roast). [Vote" in second
