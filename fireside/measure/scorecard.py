@@ -60,11 +60,11 @@ def planning(today: date) -> Dimension:
     d = Dimension("planning", "Planning")
     vision = Organization.objects.filter(pk=1).values_list("vision", flat=True).first() or ""
     d.check(100 if len(vision) > 20 else 0, "A written vision" if vision else "No vision written",
-            "Organization.vision", "Write the organization's vision for its community.")
+            "The organization's settings", "Write the organization's vision for its community.")
     spaces = Space.objects.count()
     with_purpose = Space.objects.exclude(purpose="").count()
     d.check(_pct(with_purpose, spaces), f"{with_purpose} of {spaces} spaces state a purpose",
-            "Space.purpose", "Give every space a purpose its members can read.")
+            "Spaces", "Give every space a purpose its members can read.")
     places = Channel.objects.filter(is_active=True).count() + PlaceEntry.objects.count()
     ranked = ChannelPriority.objects.count() + PlaceEntry.objects.filter(priority__gt=0).count()
     d.check(_pct(ranked, places),
@@ -87,7 +87,7 @@ def presences(today: date) -> Dimension:
     out = t["out"] or 0
     d.check(_pct(t["named"] or 0, out),
             f"{t['named'] or 0} of {out} organization messages in 30 days signed by a named "
-            "person", "Messages sent, ChannelDay rollup",
+            "person", "Messages sent on every channel",
             "Answer as named people rather than the brand account.")
     s = SpaceDay.objects.filter(day__gte=start, day__lte=today).aggregate(
         q=Sum("questions"), u=Sum("unanswered_questions"))
@@ -120,7 +120,7 @@ def commitment(today: date) -> Dimension:
     active = (MemberDay.objects.filter(is_staff=True, day__gte=today - timedelta(days=29))
               .values("member_id").distinct().count())
     d.check(_pct(active, staff), f"{active} of {staff} staff active in the last 30 days",
-            "Posts, reactions and replies (MemberDay rollup)",
+            "Staff posts, reactions and replies",
             "Give every staff member time in the community each week.")
     trained = (TrainingRecord.objects.filter(day__gte=today - timedelta(days=365))
                .values("user").distinct().count())
@@ -159,7 +159,7 @@ def relationships(today: date) -> Dimension:
         d.check(50 + 50 * now + 100 * change,
                 f"Net sentiment {now:+.2f} over four weeks"
                 + (f", {change:+.2f} on the four before" if then is not None else ""),
-                "Messages received, ChannelDay rollup",
+                "Messages received on every channel",
                 "Find what drives negative messages and answer it publicly.")
     return d
 
