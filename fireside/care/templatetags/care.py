@@ -14,13 +14,13 @@ def _span(seconds: float) -> str:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes:02d}"
-    return f"{hours // 24} d {hours % 24} h"
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{hours // 24} d {hours % 24} h" if hours % 24 else f"{hours // 24} d"
 
 
 @register.filter
 def clock(due: datetime | None) -> str:
-    """'due in 42 min' or 'overdue by 1 h 05', for an SLA due time."""
+    """'due in 42 min', 'overdue by 1 h 5 min' or 'overdue by 2 d 3 h', for an SLA due time."""
     if due is None:
         return "clock stopped"
     left = (due - timezone.now()).total_seconds()

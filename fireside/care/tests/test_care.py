@@ -107,3 +107,19 @@ def test_thirty_similar_complaints_become_one_incident_acknowledged_and_followed
     assert Conversation.objects.filter(status=Status.RESOLVED).count() == 30
     assert Message.objects.filter(direction="out").count() == 60
     assert Incident.objects.get().state == Incident.State.FIXED
+
+
+def test_the_clock_reads_the_same_way_at_every_length() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fireside.care.templatetags.care import clock
+
+    now = timezone.now()
+    for delta, text in ((timedelta(minutes=42, seconds=30), "due in 42 min"),
+                        (timedelta(hours=1, minutes=5, seconds=30), "due in 1 h 5 min"),
+                        (timedelta(hours=46, seconds=30), "due in 46 h"),
+                        (-timedelta(days=2, hours=23, minutes=1), "overdue by 2 d 23 h"),
+                        (-timedelta(days=3, minutes=1), "overdue by 3 d")):
+        assert clock(now + delta) == text
