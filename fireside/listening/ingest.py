@@ -155,11 +155,21 @@ def prepare(raws: Sequence[RawMessage], signals: Sequence[Signals] | None = None
             (raw.author or "").strip()[:MAX_ID] or "unknown",
             raw.text, created_at, (raw.in_reply_to or "").strip()[:MAX_ID],
             (raw.url or "")[:500], (raw.author_name or "")[:120], outbound, raw.user_id,
-            "" if outbound else " ".join(raw.text.split())[:SUBJECT_CHARS],
+            "" if outbound else subject_of(raw.text),
             reading(sig) if sig is not None else None,
         ))
     items.sort(key=_created)
     return Batch(len(raws), items)
+
+
+def subject_of(text: str) -> str:
+    """A conversation's subject: its first message on one line, cut at a word with "…"."""
+    flat = " ".join(text.split())
+    if len(flat) <= SUBJECT_CHARS:
+        return flat
+    cut = flat[:SUBJECT_CHARS - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > SUBJECT_CHARS // 2 else cut).rstrip(" ,;:.-") + "…"
 
 
 def _created(item: Item) -> datetime:

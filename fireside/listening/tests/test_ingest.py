@@ -94,3 +94,13 @@ def test_more_messages_in_the_same_wait_keep_its_escalation_markers(channel: Cha
     Conversation.objects.update(sla_breached_at=timezone.now())
     ingest_batch(channel, [raw("Hello?? anyone?", external_id="q2", minutes=70)])
     assert Conversation.objects.get().sla_breached_at is not None
+
+
+def test_a_long_first_message_makes_a_subject_cut_at_a_word() -> None:
+    from fireside.listening.ingest import SUBJECT_CHARS, subject_of
+
+    assert subject_of("Short  and\nsweet") == "Short and sweet"
+    long = "My espresso machine keeps channeling, " + "and the shots come out sour " * 8
+    subject = subject_of(long)
+    assert len(subject) <= SUBJECT_CHARS and subject.endswith("…")
+    assert long.startswith(subject[:-1]) and long[len(subject) - 1] == " "
