@@ -8,6 +8,7 @@ Generated passwords are kept in DATA_DIR/demo-logins.txt and reused on later run
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -69,6 +70,7 @@ def load_demo(stdout: TextIO | None = None) -> Logins:
 
     set_organization(ORGANIZATION, VISION)
     before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    first_load = not Thread.objects.filter(external_source="demo").exists()
     path, book = _password_book()
     rows: list[Login] = []
     people: dict[str, User] = {}
@@ -126,11 +128,39 @@ def load_demo(stdout: TextIO | None = None) -> Logins:
 
     load_measure_demo(say)
     _joined_before_first_post()
+    if first_load:
+        _hear_community_history(say)
     # The demo's history happened before anyone logged in: its notifications wait in the
     # bell, but e-mailing them now would bury the log-ins under a hundred messages.
     Notification.objects.filter(pk__gt=before, emailed_at__isnull=True).update(
         emailed_at=F("created_at"))
     return Logins(path, rows)
+
+
+def _hear_community_history(say: Callable[[str], None]) -> None:
+    """The community's dated-back history reaches the stream now, as the worker would have
+    heard it at the time, and what was older than two days was handled back then: the
+    inbox opens on the recent threads, not on twelve weeks of backlog. (With the immediate
+    task backend of the tests the posts were heard as they were written; hearing them again
+    adds nothing.)"""
+    from fireside.care.actions import do_set_status
+    from fireside.care.models import Conversation, Status
+    from fireside.listening.actions import community_channel, do_ingest_community_post
+
+    channel = community_channel()
+    for pk in Post.objects.order_by("created_at", "pk").values_list("pk", flat=True):
+        do_ingest_community_post(pk)
+    stale = timezone.now() - timedelta(days=2)
+    handled = 0
+    for conv in Conversation.objects.filter(channel=channel, last_message_at__lt=stale).exclude(
+            status=Status.RESOLVED):
+        do_set_status(conv, Status.RESOLVED)
+        handled += 1
+    say(f"heard the community's history: {channel.messages.count()} posts, "
+        f"{handled} older conversations handled")
+    from fireside.measure import rollups
+
+    rollups.recompute()  # the channel figures now hold the community's messages too
 
 
 def _joined_before_first_post() -> None:

@@ -183,14 +183,18 @@ def load_history(now: datetime | None = None, *, seed: int = 5) -> int:
                            prefix="hist-outage", outage=True))
     stored = _ingest(old + recent + outage, targets).stored
     if agents:
-        # Most older conversations were answered within a few hours; many are resolved.
-        cutoff = now - timedelta(hours=3)
-        for conv in Conversation.objects.filter(first_message_at__lt=cutoff,
-                                                first_response_at__isnull=True):
-            if rng.random() < 0.15:
+        # Older conversations were answered within a few hours; many are resolved.
+        # Every wait that began before the cutoff (a first message, or the customer writing
+        # again after a reply) was answered, but for a few that were missed.
+        # The outage's reports stay open: they are the incident the inbox proposes.
+        cutoff = now - timedelta(minutes=75)
+        for conv in (Conversation.objects.filter(status=Status.OPEN, awaiting_since__lt=cutoff)
+                     .exclude(messages__external_id__startswith="hist-outage")):
+            if conv.pk % 15 == 0:
                 continue  # a few were missed: they show as breached
             agent = rng.choice(agents)
-            at = conv.first_message_at + timedelta(minutes=rng.choice((8, 25, 50, 95, 200)))
+            assert conv.awaiting_since is not None
+            at = conv.awaiting_since + timedelta(minutes=rng.choice((8, 25, 50, 95, 200)))
             name = (conv.person.display_name.split()[0] if conv.person else "there")
             do_reply(agent, conv, rng.choice(REPLIES).format(name=name), at=min(at, cutoff))
             if rng.random() < 0.6:

@@ -3,6 +3,7 @@ scorecard has something to show in every dimension."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,18 @@ def test_the_demo_loads_with_a_scorecard_to_show_and_a_second_run_adds_nothing(
     # The history is dated back, and so is each author's "member since".
     assert not User.objects.annotate(first=Min("posts__created_at")).filter(
         date_joined__gt=F("first")).exists()
+
+    # The inbox opens on a live backlog, not weeks of it: the community's dated-back
+    # history was handled, and only the few missed conversations wait since hours.
+    from django.utils import timezone
+
+    from fireside.care.models import Conversation, Status
+
+    waiting = Conversation.objects.filter(status=Status.OPEN, sla_due_at__isnull=False)
+    assert waiting.filter(sla_due_at__gt=timezone.now()).exists()  # some still on time
+    assert waiting.filter(sla_due_at__lt=timezone.now() - timedelta(hours=3)).count() <= 20
+    assert not waiting.filter(channel__kind="community",
+                              last_message_at__lt=timezone.now() - timedelta(days=2)).exists()
 
     second = load_demo()
     assert _counts() == counts
