@@ -190,8 +190,8 @@ def load_history(now: datetime | None = None, *, seed: int = 5) -> int:
         cutoff = now - timedelta(minutes=75)
         for conv in (Conversation.objects.filter(status=Status.OPEN, awaiting_since__lt=cutoff)
                      .exclude(messages__external_id__startswith="hist-outage")):
-            if conv.pk % 15 == 0:
-                continue  # a few were missed: they show as breached
+            if conv.pk % 12 == 0 and conv.intent != "praise":
+                continue  # a few questions and complaints were missed: they show as breached
             agent = rng.choice(agents)
             assert conv.awaiting_since is not None
             at = conv.awaiting_since + timedelta(minutes=rng.choice((8, 25, 50, 95, 200)))

@@ -44,6 +44,14 @@ def load_relationships_demo(say: Callable[[str], None]) -> None:
                    user_id=people["rosa"].pk)]).stored
     if stored:
         say(f"heard {stored} messages from Alex and Rosa on social channels")
+        # Priya answered Alex's praise an hour after his last post; Rosa still waits.
+        from fireside.care.actions import do_reply
+        from fireside.care.models import Conversation
+
+        praised = Conversation.objects.filter(messages__external_id="demo-alex-0").first()
+        if praised is not None:
+            do_reply(people["priya"], praised, "Thank you, Alex! We love hearing this. Tell us "
+                     "which beans you grind first thing.", at=now - timedelta(hours=23))
     # Everyone heard from (care conversations too), not only Alex and Rosa: one aggregate
     # pass over the window's messages, as the nightly job does; unchanged rows stay as
     # they are, so a second run adds nothing.
