@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from fireside.community.models import Space
+from fireside.community.models import Post, Space, Thread
 from fireside.ideas import actions
 from fireside.ideas.models import Campaign, CampaignForm, ChoiceMode, Idea, Status
 from fireside.people.models import User
@@ -65,8 +65,14 @@ def load_ideas_demo(people: dict[str, User], spaces: dict[str, Space],
 
 
 def _backdate(idea: Idea, days: float) -> None:
+    """The idea and its discussion thread were posted `days` ago (so the home page's
+    recent activity is not fourteen idea threads from the minute the demo loaded)."""
     stamp = timezone.now() - timedelta(days=days)
     Idea.objects.filter(pk=idea.pk).update(created_at=stamp)
+    if idea.thread_id:
+        Thread.objects.filter(pk=idea.thread_id).update(created_at=stamp)
+        Thread.objects.filter(pk=idea.thread_id, reply_count=0).update(last_activity_at=stamp)
+        Post.objects.filter(thread_id=idea.thread_id, is_opening=True).update(created_at=stamp)
 
 
 def _flavour_campaign(people: dict[str, User], space: Space, host: User, mod: User,
