@@ -159,8 +159,11 @@ def _hear_community_history(say: Callable[[str], None]) -> None:
     say(f"heard the community's history: {channel.messages.count()} posts, "
         f"{handled} older conversations handled")
     from fireside.measure import rollups
+    from fireside.relationships import standing
 
-    rollups.recompute()  # the channel figures now hold the community's messages too
+    # As the nightly jobs would: the figures and the standings now hold these messages too.
+    rollups.recompute()
+    standing.recompute(None)
 
 
 def _joined_before_first_post() -> None:
