@@ -91,6 +91,13 @@ class Progress:
     on_track: bool
 
     @property
+    def note(self) -> str:
+        """What the value is, when it is not simply this period's."""
+        if self.goal.metric == Metric.HEALTH_SCORE:
+            return "the last full week's score"
+        return ""
+
+    @property
     def label(self) -> str:
         sign = "≤" if self.goal.at_most else "≥"
         return f"{self.goal.get_metric_display()} {sign} {self.goal.target:g}"
