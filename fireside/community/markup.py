@@ -32,6 +32,10 @@ ALLOWED_ATTRIBUTES = {
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,149})")
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
+# The end of a block (a paragraph, a list item, a heading, a line break) ends a line.
+_BLOCK_END_RE = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr)>|<br\s*/?>", re.IGNORECASE)
+_INLINE_SPACE_RE = re.compile(r"[^\S\n]+")
+_BLANK_LINES_RE = re.compile(r"\s*\n\s*")
 
 
 def sanitize_html(raw_html: str) -> str:
@@ -86,9 +90,12 @@ _SPACE_BEFORE_PUNCT_RE = re.compile(r" ([.,;:!?)])")
 
 
 def html_to_text(fragment: str) -> str:
-    # Tags become spaces so that words in adjacent blocks stay apart; a space that this
-    # leaves before punctuation ("the FAQ .") is taken out again.
-    text = _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", fragment))).strip()
+    """Plain text, one line per block: the stream and the care inbox show a post's
+    paragraphs as lines. Other tags become spaces so that words in adjacent elements stay
+    apart; a space that this leaves before punctuation ("the FAQ .") is taken out again."""
+    marked = _BLOCK_END_RE.sub("\n", fragment.replace("\n", " "))
+    text = _INLINE_SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", marked)))
+    text = _BLANK_LINES_RE.sub("\n", text).strip()
     return _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
 
 

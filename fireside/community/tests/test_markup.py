@@ -112,3 +112,13 @@ def test_a_post_stores_its_rendered_and_plain_forms(space, asker):
     assert post.body == "**Cold** <b>milk</b>"
     assert post.body_html == "<p><strong>Cold</strong> &lt;b&gt;milk&lt;/b&gt;</p>\n"
     assert post.body_text == "Cold <b>milk</b>"
+
+
+def test_plain_text_keeps_one_line_per_paragraph_and_list_item():
+    """The stream and the care inbox show a post's paragraphs as lines, not a run-on."""
+    rendered = markup.render_markdown(
+        "The results are in.\n\nTop three:\n\n- Maple pecan\n- Winter Embers\n\nThanks all!")
+    assert markup.html_to_text(rendered) == \
+        "The results are in.\nTop three:\nMaple pecan\nWinter Embers\nThanks all!"
+    assert markup.html_to_text("<p>one<br>two</p>\n<p>three   four</p>") == \
+        "one\ntwo\nthree four"
