@@ -22,13 +22,18 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
+def _window(scope: str, ident: str) -> tuple[int, int, int, str]:
+    """The scope's limit and window in seconds, the current window's number and its key."""
+    limit, window = settings.RATE_LIMITS[scope]
+    bucket = int(time.time() // window)
+    return limit, window, bucket, f"rl:{scope}:{ident}:{bucket}"
+
+
 def hit(scope: str, ident: str) -> None:
     """Count one attempt for `ident` under `scope`; raise RateLimited past the limit."""
     if not settings.RATE_LIMITS_ENABLED:
         return
-    limit, window = settings.RATE_LIMITS[scope]
-    bucket = int(time.time() // window)
-    key = f"rl:{scope}:{ident}:{bucket}"
+    limit, window, bucket, key = _window(scope, ident)
     if settings.RATE_LIMIT_STORE == "database":
         count = _count_in_table(key, (bucket + 1) * window)
     else:
@@ -42,8 +47,7 @@ def check(scope: str, ident: str) -> None:
     one: for limits on failures only (log-in counts wrong passwords, not log-ins)."""
     if not settings.RATE_LIMITS_ENABLED:
         return
-    limit, window = settings.RATE_LIMITS[scope]
-    key = f"rl:{scope}:{ident}:{int(time.time() // window)}"
+    limit, window, _bucket, key = _window(scope, ident)
     if settings.RATE_LIMIT_STORE == "database":
         from fireside.people.models import RateLimitWindow
 
@@ -89,8 +93,7 @@ def _count_in_cache(key: str, window: int) -> int:
 
 
 def reset(scope: str, ident: str) -> None:
-    _limit, window = settings.RATE_LIMITS[scope]
-    key = f"rl:{scope}:{ident}:{int(time.time() // window)}"
+    key = _window(scope, ident)[3]
     if settings.RATE_LIMIT_STORE == "database":
         from fireside.people.models import RateLimitWindow
 

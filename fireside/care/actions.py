@@ -163,22 +163,28 @@ class Mailbag:
     """A sweep's alert e-mails, one per person: a sweep that finds forty conversations
     breached at once (after an outage, say) sends each person one list, not forty mails."""
 
-    def __init__(self) -> None:
-        self.items: dict[str, list[tuple[str, int]]] = {}
+    WORDS = {Alert.Kind.BREACH: "breached", Alert.Kind.ESCALATION: "escalated",
+             Alert.Kind.WARNING: "due soon"}
 
-    def add(self, people: list[User], conv: Conversation, text: str) -> None:
+    def __init__(self) -> None:
+        self.items: dict[str, list[tuple[str, str, int]]] = {}  # address: (kind, text, pk)
+
+    def add(self, people: list[User], conv: Conversation, kind: str, text: str) -> None:
         for u in people:
             if u.email and u.notify_by_email:
-                self.items.setdefault(u.email, []).append((text, conv.pk))
+                self.items.setdefault(u.email, []).append((kind, text, conv.pk))
 
     def messages(self) -> list[tuple[str, str, str, list[str]]]:
         out = []
         for address, items in self.items.items():
-            lines = [f"{text}\n{settings.SITE_URL}/care/c/{pk}" for text, pk in items]
+            lines = [f"{text}\n{settings.SITE_URL}/care/c/{pk}" for _kind, text, pk in items]
             if len(items) == 1:
-                subject = items[0][0]
+                subject = items[0][1]
             else:
-                subject = f"{len(items)} conversations need you ({_tally(items)})"
+                kinds = [kind for kind, _text, _pk in items]
+                tally = ", ".join(f"{kinds.count(kind)} {word}"
+                                  for kind, word in self.WORDS.items() if kind in kinds)
+                subject = f"{len(items)} conversations need you ({tally})"
                 lines.append(f"The inbox: {settings.SITE_URL}/care/")
             out.append((f"[Fireside] {subject}", "\n\n".join(lines),
                         settings.DEFAULT_FROM_EMAIL, [address]))
@@ -191,19 +197,12 @@ class Mailbag:
         return len(messages)
 
 
-def _tally(items: list[tuple[str, int]]) -> str:
-    kinds = (("SLA breached", "breached"), ("Escalated", "escalated"),
-             ("SLA due soon", "due soon"))
-    counts = [(sum(t.startswith(prefix) for t, _ in items), word) for prefix, word in kinds]
-    return ", ".join(f"{n} {word}" for n, word in counts if n)
-
-
 def _notify(recipients: Iterable[User], conv: Conversation, kind: str, text: str,
             mailbag: Mailbag, level: int = 0) -> None:
     people = [u for u in recipients if u is not None]
     Alert.objects.bulk_create([Alert(recipient=u, kind=kind, conversation=conv, text=text)
                                for u in people])
-    mailbag.add(people, conv, text)
+    mailbag.add(people, conv, kind, text)
     hooks = list(EscalationHook.objects.filter(is_active=True).values_list("pk", flat=True))
     if hooks:
         from fireside.care.tasks import call_escalation_hook

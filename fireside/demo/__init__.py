@@ -146,6 +146,8 @@ def _hear_community_history(say: Callable[[str], None]) -> None:
     from fireside.care.actions import do_set_status
     from fireside.care.models import Conversation, Status
     from fireside.listening.actions import community_channel, do_ingest_community_post
+    from fireside.measure import rollups
+    from fireside.relationships import standing
 
     channel = community_channel()
     for pk in Post.objects.order_by("created_at", "pk").values_list("pk", flat=True):
@@ -158,9 +160,6 @@ def _hear_community_history(say: Callable[[str], None]) -> None:
         handled += 1
     say(f"heard the community's history: {channel.messages.count()} posts, "
         f"{handled} older conversations handled")
-    from fireside.measure import rollups
-    from fireside.relationships import standing
-
     # As the nightly jobs would: the figures and the standings now hold these messages too.
     rollups.recompute()
     standing.recompute(None)

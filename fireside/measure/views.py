@@ -132,7 +132,11 @@ def _report(request: HttpRequest, f: queries.Filters) -> dict[str, Any]:
         day = date.fromisoformat(raw) if raw else date.today() - timedelta(days=7)
     except ValueError:
         day = date.today() - timedelta(days=7)
-    return {**report.weekly(request.user, day, f, pin=True), "section": "report"}
+    # The week links keep the space and channel chosen.
+    keep = "".join(f"&{name}={value}" for name, value in
+                   (("space", f.space_id), ("channel", f.channel_id)) if value)
+    return {**report.weekly(request.user, day, f, pin=True), "section": "report",
+            "keep_filters": keep}
 
 
 overview = _page("measure/overview.html", _overview)
